@@ -1,0 +1,61 @@
+"""Short constructors for field descriptions, so each entity file reads like a table."""
+
+from __future__ import annotations
+
+from .model import Field, Kind
+
+
+def text(name: str, label: str, *, max_length: int | None = 255, **kw: bool) -> Field:
+    return Field(name, label, Kind.TEXT, max_length=max_length, **kw)
+
+
+def long_text(name: str, label: str, **kw: bool) -> Field:
+    return Field(name, label, Kind.LONG_TEXT, **kw)
+
+
+def integer(name: str, label: str, **kw: bool) -> Field:
+    return Field(name, label, Kind.INT, **kw)
+
+
+def decimal(name: str, label: str, **kw: bool) -> Field:
+    return Field(name, label, Kind.DECIMAL, **kw)
+
+
+def money(name: str, label: str, **kw: bool) -> Field:
+    return Field(name, label, Kind.MONEY, **kw)
+
+
+def flag(name: str, label: str, **kw: bool) -> Field:
+    return Field(name, label, Kind.BOOL, **kw)
+
+
+def day(name: str, label: str, **kw: bool) -> Field:
+    return Field(name, label, Kind.DATE, **kw)
+
+
+def moment(name: str, label: str, **kw: bool) -> Field:
+    return Field(name, label, Kind.DATETIME, **kw)
+
+
+def choice(name: str, label: str, choices: tuple[str, ...], **kw: bool) -> Field:
+    return Field(name, label, Kind.ENUM, choices=choices, **kw)
+
+
+def ref(name: str, label: str, entity: str, **kw: bool) -> Field:
+    return Field(name, label, Kind.REFERENCE, ref=entity, **kw)
+
+
+def blob(name: str, label: str, **kw: bool) -> Field:
+    return Field(name, label, Kind.JSON, **kw)
+
+
+def record_id(label: str = "ID") -> Field:
+    return Field("id", label, Kind.INT, read_only=True)
+
+
+def timestamps() -> tuple[Field, Field]:
+    """createTimestamp and updateTimestamp, which the server sets."""
+    return (
+        Field("createTimestamp", "Created", Kind.DATETIME, read_only=True),
+        Field("updateTimestamp", "Updated", Kind.DATETIME, read_only=True),
+    )

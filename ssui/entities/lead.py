@@ -1,0 +1,62 @@
+"""Lead: a person in the account (KB-SCH Leads, plus fields seen in real responses)."""
+
+from .build import choice, flag, integer, long_text, record_id, ref, text, timestamps
+from .model import Entity, Method, Methods
+
+LEAD_STATUSES = ("unqualified", "open", "qualified", "contact", "contactWithOpp", "customer")
+
+LEAD = Entity(
+    key="lead",
+    label="Lead",
+    plural="Leads",
+    methods=Methods(
+        get=Method("getLead", "lead"),
+        list=Method("getLeads", "lead"),
+        date_range=Method("getLeadsDateRange", "lead"),
+        create="createLeads",
+        update="updateLeads",
+        delete="deleteLeads",
+        where_keys=("id", "emailAddress"),
+    ),
+    fields=(
+        record_id(),
+        text("emailAddress", "Email", max_length=150, required=True, searchable=True),
+        text("firstName", "First name", max_length=50, searchable=True),
+        text("lastName", "Last name", max_length=50, searchable=True),
+        text("companyName", "Company", max_length=100, searchable=True),
+        text("title", "Title", searchable=True),
+        choice("leadStatus", "Status", LEAD_STATUSES),
+        integer("leadScore", "Score"),
+        integer("leadScoreWeighted", "Weighted score"),
+        text("persona", "Persona", max_length=128),
+        flag("active", "Active"),
+        ref("accountID", "Account", "account"),
+        ref("ownerID", "Owner", "user_profile"),
+        ref("campaignID", "Campaign", "campaign"),
+        text("street", "Street"),
+        text("city", "City", searchable=True),
+        text("state", "State", max_length=50),
+        text("zipcode", "Zip code", max_length=50),
+        text("country", "Country"),
+        text("website", "Website"),
+        text("phoneNumber", "Phone"),
+        text("officePhoneNumber", "Office phone"),
+        text("phoneNumberExtension", "Extension"),
+        text("mobilePhoneNumber", "Mobile phone"),
+        text("faxNumber", "Fax"),
+        text("trackingID", "Tracking ID"),
+        long_text("description", "Description"),
+        text("industry", "Industry"),
+        flag("isUnsubscribed", "Unsubscribed"),
+        flag("isQualified", "Qualified"),
+        flag("isContact", "Contact"),
+        flag("isCustomer", "Customer"),
+        text("status", "Status (legacy)"),
+        *timestamps(),
+    ),
+    name_fields=("firstName", "lastName"),
+    fallback_name="emailAddress",
+    columns=("id", "firstName", "lastName", "emailAddress", "companyName", "leadStatus",
+             "leadScore", "city", "ownerID", "updateTimestamp"),
+    custom_relationship="lead",
+)
