@@ -2,50 +2,60 @@
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
 from .model import Field, Kind
 
 
-def text(name: str, label: str, *, max_length: int | None = 255, **kw: bool) -> Field:
+class Flags(TypedDict, total=False):
+    """The yes/no properties a field may have."""
+
+    required: bool
+    read_only: bool
+    searchable: bool
+
+
+def text(name: str, label: str, *, max_length: int | None = 255, **kw: Unpack[Flags]) -> Field:
     return Field(name, label, Kind.TEXT, max_length=max_length, **kw)
 
 
-def long_text(name: str, label: str, **kw: bool) -> Field:
+def long_text(name: str, label: str, **kw: Unpack[Flags]) -> Field:
     return Field(name, label, Kind.LONG_TEXT, **kw)
 
 
-def integer(name: str, label: str, **kw: bool) -> Field:
+def integer(name: str, label: str, **kw: Unpack[Flags]) -> Field:
     return Field(name, label, Kind.INT, **kw)
 
 
-def decimal(name: str, label: str, **kw: bool) -> Field:
+def decimal(name: str, label: str, **kw: Unpack[Flags]) -> Field:
     return Field(name, label, Kind.DECIMAL, **kw)
 
 
-def money(name: str, label: str, **kw: bool) -> Field:
+def money(name: str, label: str, **kw: Unpack[Flags]) -> Field:
     return Field(name, label, Kind.MONEY, **kw)
 
 
-def flag(name: str, label: str, **kw: bool) -> Field:
+def flag(name: str, label: str, **kw: Unpack[Flags]) -> Field:
     return Field(name, label, Kind.BOOL, **kw)
 
 
-def day(name: str, label: str, **kw: bool) -> Field:
+def day(name: str, label: str, **kw: Unpack[Flags]) -> Field:
     return Field(name, label, Kind.DATE, **kw)
 
 
-def moment(name: str, label: str, **kw: bool) -> Field:
+def moment(name: str, label: str, **kw: Unpack[Flags]) -> Field:
     return Field(name, label, Kind.DATETIME, **kw)
 
 
-def choice(name: str, label: str, choices: tuple[str, ...], **kw: bool) -> Field:
+def choice(name: str, label: str, choices: tuple[str, ...], **kw: Unpack[Flags]) -> Field:
     return Field(name, label, Kind.ENUM, choices=choices, **kw)
 
 
-def ref(name: str, label: str, entity: str, **kw: bool) -> Field:
+def ref(name: str, label: str, entity: str, **kw: Unpack[Flags]) -> Field:
     return Field(name, label, Kind.REFERENCE, ref=entity, **kw)
 
 
-def blob(name: str, label: str, **kw: bool) -> Field:
+def blob(name: str, label: str, **kw: Unpack[Flags]) -> Field:
     return Field(name, label, Kind.JSON, **kw)
 
 

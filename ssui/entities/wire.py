@@ -159,9 +159,8 @@ def _wire_datetime(v: Any, tz: tzinfo) -> str:
         return v
     if not isinstance(v, datetime):
         raise WireValueError(f"expected a date and time, got {v!r}")
-    if v.tzinfo is not None:
-        v = v.astimezone(tz)
-    return v.strftime(WIRE_DATETIME)
+    local = v.astimezone(tz) if v.tzinfo is not None else v
+    return local.strftime(WIRE_DATETIME)
 
 
 def _wire_date(v: Any) -> str:

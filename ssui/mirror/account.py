@@ -1,0 +1,180 @@
+"""The mirror of one account as the app and the headless commands use it.
+
+It wires the store, the sync engine, the watches and the scheduler together, and routes every
+write through the API first: the mirror changes only after the API says an object succeeded,
+and then from a fresh read of that record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ssui.api.errors import ApiError
+
+from .scheduler import Budget, Scheduler, Stream
+from .store import MirrorStore
+from .sync import ProgressCallback, SyncEngine, SyncProgress
+from .watch import WatchBatch, WatchEngine
+
+BatchCallback = Callable[[WatchBatch], None]
+ChangeCallback = Callable[[str], None]
+
+
+class ConflictError(Exception):
+    """The record changed on the server after the user opened it."""
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    """What happened to one object of a write: success (with the fresh record) or the error."""
+
+    index: int
+    success: bool
+    record_id: int | None = None
+    record: dict[str, Any] | None = None
+    error: ApiError | Exception | None = None
+
+
+class AccountMirror:
+    """Store + sync + watches + scheduler for one connection."""
+
+    def __init__(self, client: Any, store: MirrorStore, budget: Budget | None = None) -> None:
+        self.client = client
+        self.store = store
+        self.sync = SyncEngine(client, store)
+        self.watch = WatchEngine(self.sync)
+        self._batch_listeners: list[BatchCallback] = []
+        self._change_listeners: list[ChangeCallback] = []
+        self.scheduler = Scheduler(self._streams(), budget or Budget(
+            daily_quota=getattr(getattr(client, "quota", None), "limit", 50_000)))
+
+    # -- listeners -------------------------------------------------------------------------
+
+    def on_batch(self, callback: BatchCallback) -> None:
+        self._batch_listeners.append(callback)
+
+    def on_change(self, callback: ChangeCallback) -> None:
+        """Called with an entity key whenever that entity's rows changed in the mirror."""
+        self._change_listeners.append(callback)
+
+    def _emit(self, batch: WatchBatch | None) -> None:
+        if batch is not None:
+            for cb in self._batch_listeners:
+                cb(batch)
+
+    def _changed(self, key: str) -> None:
+        for cb in self._change_listeners:
+            cb(key)
+
+    # -- streams ---------------------------------------------------------------------------
+
+    def _streams(self) -> list[Stream]:
+        def records(key: str) -> Callable[[], Any]:
+            async def run() -> None:
+                before = self.sync.calls
+                self._emit(await self.watch.poll_records(key))
+                if self.sync.calls > before:
+                    self._changed(key)
+            return run
+
+        async def activity() -> None:
+            batch, new_leads = await self.watch.poll_activity()
+            self._emit(batch)
+            if new_leads:
+                self.scheduler.refresh_now("leads")
+
+        async def lookups() -> None:
+            for key in ("deal_stage", "user_profile"):
+                page = await self.sync.fetch_page(key, 0)
+                self.store.upsert(key, page)
+            await self.sync.sync_fields()
+
+        async def reconcile() -> None:
+            for key in ("lead", "account", "opportunity", "campaign"):
+                removed, inactive = await self.sync.reconcile(key)
+                if removed or inactive:
+                    self._changed(key)
+
+        return [
+            Stream("activity", activity, share=0.70, min_interval=3.0),
+            Stream("leads", records("lead"), share=0.12),
+            Stream("opportunities", records("opportunity"), share=0.06),
+            Stream("accounts", records("account"), share=0.05),
+            Stream("campaigns", records("campaign"), share=0.03),
+            Stream("opportunity_leads", records("opportunity_lead"), share=0.02),
+            Stream("lookups", lookups, share=0.01, cost=3.0),
+            Stream("reconcile", reconcile, share=0.01, cost=20.0, max_interval=6 * 3600),
+        ]
+
+    # -- running ---------------------------------------------------------------------------
+
+    async def ensure_synced(self, progress: ProgressCallback | None = None,
+                            cancel: asyncio.Event | None = None) -> SyncProgress | None:
+        """Run (or resume) the first full sync if the mirror has never completed one."""
+        if self.sync.has_full_sync():
+            return None
+        result = await self.sync.full_sync(progress=progress, cancel=cancel)
+        for key in ("lead", "account", "campaign", "opportunity"):
+            self._changed(key)
+        return result
+
+    async def run(self, progress: ProgressCallback | None = None) -> None:
+        """Sync if needed, then keep the mirror fresh until cancelled."""
+        await self.ensure_synced(progress)
+        try:
+            await self.scheduler.run()
+        finally:
+            await self.scheduler.stop()
+
+    # -- writes ----------------------------------------------------------------------------
+
+    async def create(self, key: str, records: Sequence[Mapping[str, Any]]) -> list[WriteOutcome]:
+        results = await self.client.create(key, list(records))
+        return await self._settle(key, results, [None] * len(records))
+
+    async def update(self, key: str, record_id: int, changes: Mapping[str, Any],
+                     opened_at: datetime | None = None) -> WriteOutcome:
+        """Update one record, refusing if it changed on the server since ``opened_at``."""
+        if opened_at is not None:
+            current = await self.sync.refresh_record(key, record_id)
+            if current is None:
+                return WriteOutcome(0, False, record_id,
+                                    error=ConflictError("the record was deleted on the server"))
+            stamp = current.get("updateTimestamp")
+            if isinstance(stamp, datetime) and stamp != opened_at:
+                return WriteOutcome(0, False, record_id, record=current, error=ConflictError(
+                    f"changed on the server at {stamp:%Y-%m-%d %H:%M:%S} UTC since you opened it;"
+                    " reload to see the new values"))
+        results = await self.client.update(key, [{"id": record_id, **changes}])
+        return (await self._settle(key, results, [record_id]))[0]
+
+    async def delete(self, key: str, ids: Sequence[int]) -> list[WriteOutcome]:
+        results = await self.client.delete(key, list(ids))
+        outcomes = []
+        gone = []
+        for r, rid in zip(results, ids, strict=True):
+            if r.success:
+                gone.append(rid)
+            outcomes.append(WriteOutcome(r.index, r.success, rid, error=r.error))
+        if gone:
+            self.store.delete(key, gone)
+            self._changed(key)
+        return outcomes
+
+    async def _settle(self, key: str, results: Sequence[Any],
+                      ids: Sequence[int | None]) -> list[WriteOutcome]:
+        outcomes = []
+        for r, rid in zip(results, ids, strict=True):
+            record_id = r.id if getattr(r, "id", None) is not None else rid
+            if not r.success or record_id is None:
+                outcomes.append(WriteOutcome(r.index, False, record_id, error=r.error))
+                continue
+            fresh = await self.sync.refresh_record(key, record_id)
+            outcomes.append(WriteOutcome(r.index, True, record_id, fresh))
+        if any(o.success for o in outcomes):
+            self._changed(key)
+        return outcomes

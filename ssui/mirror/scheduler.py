@@ -1,0 +1,166 @@
+"""One scheduler owns every periodic API call, and plans them from the account's budget.
+
+Each stream (activity, leads, accounts, ...) gets a share of a call budget: by default 20% of
+the daily quota and at most 5 calls a second. A stream's interval is its cost per tick divided
+by its share of that rate, so the whole ssui process stays inside the budget however many
+streams run. A tick that comes due while the previous one still runs is dropped, not queued;
+a failing stream backs off exponentially, and its state is there for the app to show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+class StreamStatus(StrEnum):
+    IDLE = "idle"
+    RUNNING = "running"
+    OK = "ok"
+    RETRYING = "retrying"
+    FAILING = "failing"
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much of the account's quota ssui's background work may spend."""
+
+    daily_quota: int = 50_000
+    daily_share: float = 0.20
+    max_per_second: float = 5.0
+
+    @property
+    def calls_per_second(self) -> float:
+        return min(self.daily_quota * self.daily_share / 86_400, self.max_per_second)
+
+
+@dataclass
+class Stream:
+    """One periodic job: its share of the budget, its cost per tick and what it does."""
+
+    name: str
+    run: Callable[[], Awaitable[object]]
+    share: float
+    cost: float = 1.0
+    min_interval: float = 2.0
+    max_interval: float = 3600.0
+    # State, for the app's status line.
+    status: StreamStatus = StreamStatus.IDLE
+    interval: float = 0.0
+    last_ok: datetime | None = None
+    failing_since: datetime | None = None
+    last_error: str | None = None
+    failures: int = 0
+    runs: int = 0
+    dropped: int = 0
+    next_due: float = 0.0
+    _task: asyncio.Task[None] | None = field(default=None, repr=False)
+
+
+MAX_BACKOFF = 900.0
+
+
+class Scheduler:
+    """Runs streams on their intervals until stopped."""
+
+    def __init__(self, streams: Sequence[Stream], budget: Budget | None = None,
+                 clock: Callable[[], float] = time.monotonic,
+                 on_change: Callable[[Stream], None] | None = None) -> None:
+        self.budget = budget or Budget()
+        self.streams = {s.name: s for s in streams}
+        self.clock = clock
+        self.on_change = on_change
+        self._wake = asyncio.Event()
+        self._stopped = False
+        self.plan()
+        now = clock()
+        for s in self.streams.values():
+            s.next_due = now
+
+    def plan(self) -> None:
+        """Derive each stream's interval from its share of the budget."""
+        total = sum(s.share for s in self.streams.values()) or 1.0
+        rate = self.budget.calls_per_second
+        for s in self.streams.values():
+            per_second = rate * s.share / total
+            wanted = s.cost / per_second if per_second > 0 else s.max_interval
+            s.interval = min(max(wanted, s.min_interval), s.max_interval)
+
+    def planned_calls_per_day(self) -> float:
+        return sum(s.cost * 86_400 / s.interval for s in self.streams.values())
+
+    def refresh_now(self, name: str | None = None) -> None:
+        """Make one stream (or all) due at once."""
+        now = self.clock()
+        for s in self.streams.values():
+            if name is None or s.name == name:
+                s.next_due = now
+        self._wake.set()
+
+    def due(self) -> list[Stream]:
+        now = self.clock()
+        return [s for s in self.streams.values() if s.next_due <= now]
+
+    def tick(self) -> list[Stream]:
+        """Start every due stream; a stream still running from last time is dropped."""
+        started = []
+        now = self.clock()
+        for s in self.due():
+            if s._task is not None and not s._task.done():
+                s.dropped += 1
+                s.next_due = now + s.interval
+                continue
+            s.next_due = now + s.interval
+            s._task = asyncio.get_running_loop().create_task(self._run(s))
+            started.append(s)
+        return started
+
+    async def _run(self, s: Stream) -> None:
+        s.status = StreamStatus.RUNNING
+        self._changed(s)
+        try:
+            await s.run()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a stream's failure must never stop the others
+            s.failures += 1
+            s.last_error = str(exc) or type(exc).__name__
+            s.failing_since = s.failing_since or datetime.now(UTC)
+            s.status = StreamStatus.RETRYING if s.failures < 3 else StreamStatus.FAILING
+            s.next_due = self.clock() + min(s.interval * 2 ** s.failures, MAX_BACKOFF)
+        else:
+            s.failures = 0
+            s.failing_since = None
+            s.last_error = None
+            s.last_ok = datetime.now(UTC)
+            s.status = StreamStatus.OK
+        finally:
+            s.runs += 1
+            self._changed(s)
+
+    def _changed(self, s: Stream) -> None:
+        if self.on_change is not None:
+            self.on_change(s)
+
+    async def run(self) -> None:
+        """Tick until ``stop()``; sleeps until the next stream is due or a refresh is asked."""
+        while not self._stopped:
+            self.tick()
+            nxt = min((s.next_due for s in self.streams.values()), default=self.clock() + 60)
+            delay = max(0.05, nxt - self.clock())
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+
+    async def stop(self) -> None:
+        self._stopped = True
+        self._wake.set()
+        tasks = [s._task for s in self.streams.values() if s._task and not s._task.done()]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

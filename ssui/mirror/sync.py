@@ -1,0 +1,291 @@
+"""Keeping the mirror equal to the account: full sync, incremental sync and reconcile.
+
+Full sync pages through every mirrored entity (limit/offset, 500 a call) and checkpoints the
+offset after each page, so an interrupted sync resumes where it stopped; upserts by id make a
+repeated page harmless. Incremental sync asks each ``*DateRange`` method with
+``timestamp: update`` (which includes records created and never updated) from the last
+high-water mark minus an overlap window: the API promises no order and its clock is not ours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from ssui.entities import Where, custom_fields_for, entity
+from ssui.entities.wire import RecordCodec
+
+from .store import MIRRORED, MirrorStore
+
+PAGE = 500
+OVERLAP = timedelta(minutes=10)
+# Entities whose custom fields getFields describes.
+CUSTOMISABLE = ("lead", "account", "opportunity", "campaign")
+
+
+class ApiClient(Protocol):
+    """What the sync engine needs of ``ssui.api.SharpSpringClient``."""
+
+    @property
+    def tz(self) -> Any: ...
+
+    async def call(self, method: str, params: Mapping[str, Any] | None = None) -> Any: ...
+
+    def set_custom_fields(self, entity_key: str, fields: Sequence[Any]) -> None: ...
+
+
+@dataclass
+class SyncProgress:
+    """How far a sync has come: what a progress bar shows."""
+
+    entity: str = ""
+    records: int = 0
+    calls: int = 0
+    entities_done: int = 0
+    entities_total: int = 0
+    done: bool = False
+    per_entity: dict[str, int] = field(default_factory=dict)
+
+
+class SyncCancelled(Exception):
+    """The sync was cancelled; what it fetched so far is kept and it resumes next time."""
+
+
+ProgressCallback = Callable[[SyncProgress], None]
+
+
+def _fmt(dt: datetime, tz: Any) -> str:
+    return dt.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class SyncEngine:
+    """Brings one mirror up to date through one client."""
+
+    def __init__(self, client: ApiClient, store: MirrorStore,
+                 now: Callable[[], datetime] | None = None) -> None:
+        self.client = client
+        self.store = store
+        self.now = now or (lambda: datetime.now(UTC))
+        self.calls = 0
+        # Custom fields known from an earlier run decode this run's records too.
+        for key in CUSTOMISABLE:
+            client.set_custom_fields(key, store.entity(key).custom_fields)
+
+    # -- calls -----------------------------------------------------------------------------
+
+    async def _call(self, method: str, params: Mapping[str, Any]) -> Any:
+        self.calls += 1
+        return await self.client.call(method, params)
+
+    def _codec(self, key: str) -> RecordCodec:
+        return RecordCodec(self.store.entity(key), self.client.tz)
+
+    @staticmethod
+    def _rows(result: Any, result_key: str) -> list[Mapping[str, Any]]:
+        rows = result.get(result_key, []) if isinstance(result, Mapping) else result
+        if isinstance(rows, Mapping):
+            rows = [rows]
+        return [r for r in rows or [] if isinstance(r, Mapping)]
+
+    async def fetch_page(self, key: str, offset: int, where: Mapping[str, Any] | None = None,
+                         fields: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """One page of an entity's list method, decoded."""
+        e = entity(key)
+        assert e.methods.list is not None
+        params: dict[str, Any] = {"limit": PAGE, "offset": offset}
+        if e.methods.where is not Where.NONE:
+            params["where"] = dict(where or {})
+        if fields:
+            params["fields"] = list(fields)
+        result = await self._call(e.methods.list.name, params)
+        return self._codec(key).decode_many(self._rows(result, e.methods.list.result_key))
+
+    # -- custom fields ---------------------------------------------------------------------
+
+    async def sync_fields(self) -> list[dict[str, Any]]:
+        """Read getFields, keep the rows, and teach the store and client the custom fields."""
+        rows: list[dict[str, Any]] = []
+        offset = 0
+        while True:
+            page = await self.fetch_page("field", offset)
+            rows.extend(page)
+            if len(page) < PAGE:
+                break
+            offset += PAGE
+        with self.store.transaction():
+            self.store.delete("field", self.store.ids("field") - {r["id"] for r in rows})
+            self.store.upsert("field", rows)
+            for key in CUSTOMISABLE:
+                custom = custom_fields_for(key, rows)
+                self.store.set_custom_fields(key, custom)
+                self.client.set_custom_fields(key, custom)
+        return rows
+
+    # -- full sync -------------------------------------------------------------------------
+
+    def state(self, key: str) -> dict[str, Any]:
+        return dict(self.store.get_meta(f"sync:{key}") or {})
+
+    def _save_state(self, key: str, state: Mapping[str, Any]) -> None:
+        self.store.set_meta(f"sync:{key}", dict(state))
+
+    def has_full_sync(self) -> bool:
+        return all(self.state(k).get("full_done") for k in MIRRORED)
+
+    async def full_sync(self, *, force: bool = False, progress: ProgressCallback | None = None,
+                        cancel: asyncio.Event | None = None) -> SyncProgress:
+        """Copy every mirrored entity; resumes an interrupted run unless ``force``."""
+        prog = SyncProgress(entities_total=len(MIRRORED))
+        await self.sync_fields()
+        for key in MIRRORED:
+            prog.entity = key
+            state = self.state(key)
+            if force or not state.get("started"):
+                state = {"started": self.now().isoformat(), "offset": 0, "full_done": False,
+                         "seen": []}
+            if not state.get("full_done"):
+                await self._full_entity(key, state, prog, progress, cancel)
+            prog.entities_done += 1
+            prog.calls = self.calls
+            if progress:
+                progress(prog)
+        prog.done = True
+        if progress:
+            progress(prog)
+        return prog
+
+    async def _full_entity(self, key: str, state: dict[str, Any], prog: SyncProgress,
+                           progress: ProgressCallback | None,
+                           cancel: asyncio.Event | None) -> None:
+        if key == "field":
+            state.update(full_done=True, high_water=state["started"])
+            self._save_state(key, state)
+            return
+        offset = int(state.get("offset", 0))
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise SyncCancelled(f"sync cancelled during {entity(key).plural.lower()}")
+            page = await self.fetch_page(key, offset)
+            with self.store.transaction():
+                self.store.upsert(key, page)
+                offset += len(page)
+                state["offset"] = offset
+                if len(page) < PAGE:
+                    state["full_done"] = True
+                    # Changes made while we paged are picked up by the first incremental run.
+                    state["high_water"] = state["started"]
+                self._save_state(key, state)
+            prog.records += len(page)
+            prog.per_entity[key] = prog.per_entity.get(key, 0) + len(page)
+            prog.calls = self.calls
+            if progress:
+                progress(prog)
+            if len(page) < PAGE:
+                return
+
+    # -- incremental sync ------------------------------------------------------------------
+
+    async def changed_since(self, key: str, since: datetime, timestamp: str = "update",
+                            until: datetime | None = None) -> list[dict[str, Any]]:
+        """Every record the date-range method reports for [since, until], de-duplicated."""
+        e = entity(key)
+        assert e.methods.date_range is not None
+        tz = self.client.tz
+        end = until or (self.now() + timedelta(days=1))
+        seen: dict[Any, dict[str, Any]] = {}
+        offset = 0
+        codec = self._codec(key)
+        while True:
+            result = await self._call(e.methods.date_range.name, {
+                "startDate": _fmt(since, tz), "endDate": _fmt(end, tz),
+                "timestamp": timestamp, "limit": PAGE, "offset": offset,
+            })
+            page = codec.decode_many(self._rows(result, e.methods.date_range.result_key))
+            for rec in page:
+                seen[rec.get("id")] = rec
+            if len(page) < PAGE:
+                break
+            offset += PAGE
+        return list(seen.values())
+
+    async def incremental(self, key: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Fetch what changed in one entity since its high-water mark.
+
+        Returns (new records, changed records) as they now stand in the mirror; "new" means the
+        mirror did not know the id before.
+        """
+        state = self.state(key)
+        hw_text = state.get("high_water")
+        hw = datetime.fromisoformat(hw_text) if hw_text else self.now() - timedelta(days=1)
+        started = self.now()
+        records = await self.changed_since(key, hw - OVERLAP)
+        known = self.store.get_many(key, [r["id"] for r in records if r.get("id") is not None])
+        new, changed = [], []
+        for rec in records:
+            if rec.get("id") is None:
+                continue
+            old = known.get(rec["id"])
+            if old is None:
+                new.append(rec)
+            elif any(old.get(k) != v for k, v in rec.items()):
+                changed.append(rec)
+        stamps = [r["updateTimestamp"] for r in records
+                  if isinstance(r.get("updateTimestamp"), datetime)]
+        stamps += [r["createTimestamp"] for r in records
+                   if isinstance(r.get("createTimestamp"), datetime)]
+        # The mark only moves forward, and never past the moment this fetch began.
+        mark = max([hw, *[min(s, started) for s in stamps]])
+        with self.store.transaction():
+            self.store.upsert(key, new + changed)
+            state["high_water"] = mark.isoformat()
+            self._save_state(key, state)
+        return new, changed
+
+    # -- deletes and inactive leads --------------------------------------------------------
+
+    async def refresh_record(self, key: str, record_id: int) -> dict[str, Any] | None:
+        """Re-read one record by id; an empty answer removes it from the mirror."""
+        e = entity(key)
+        if e.methods.get is not None:
+            result = await self._call(e.methods.get.name, {"id": record_id})
+            rows = self._codec(key).decode_many(self._rows(result, e.methods.get.result_key))
+        else:
+            rows = await self.fetch_page(key, 0, where={"id": record_id})
+        rows = [r for r in rows if r.get("id") == record_id]
+        if not rows:
+            self.store.delete(key, [record_id])
+            return None
+        self.store.upsert(key, rows)
+        return self.store.get(key, record_id)
+
+    async def reconcile(self, key: str) -> tuple[int, int]:
+        """Find records deleted (or, for leads, deactivated) elsewhere.
+
+        Reads every id through ``fields: [id]`` (cheap), compares with the mirror, and checks
+        the missing ids by id: leads the API hides because they are inactive come back when
+        asked for by id and stay, marked inactive. Returns (removed, deactivated).
+        """
+        remote: set[int] = set()
+        offset = 0
+        while True:
+            page = await self.fetch_page(key, offset, fields=["id"])
+            remote.update(r["id"] for r in page if isinstance(r.get("id"), int))
+            if len(page) < PAGE:
+                break
+            offset += PAGE
+        missing = sorted(self.store.ids(key) - remote)
+        removed = deactivated = 0
+        for i in range(0, len(missing), PAGE):
+            chunk = missing[i : i + PAGE]
+            found = await self.fetch_page(key, 0, where={"id": chunk}) if key == "lead" else []
+            found_ids = {r["id"] for r in found}
+            gone = [x for x in chunk if x not in found_ids]
+            removed += self.store.delete(key, gone) if gone else 0
+            if found:
+                self.store.upsert(key, found)
+                deactivated += len(found)
+        return removed, deactivated
+
