@@ -1,0 +1,94 @@
+"""One scheduler keeps every stream inside the account's call budget."""
+
+import asyncio
+
+import pytest
+
+from ssui.mirror.scheduler import Budget, Scheduler, Stream, StreamStatus
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+async def _noop() -> None:
+    return None
+
+
+def test_intervals_keep_the_default_budget_to_a_fifth_of_the_daily_quota() -> None:
+    streams = [Stream("activity", _noop, share=0.7), Stream("leads", _noop, share=0.2),
+               Stream("lookups", _noop, share=0.1, cost=3)]
+    s = Scheduler(streams, Budget())
+    assert s.planned_calls_per_day() <= 50_000 * 0.2 + 1
+    # The activity stream is what makes a form fill show up quickly.
+    assert s.streams["activity"].interval <= 15
+
+
+def test_a_smaller_quota_stretches_the_intervals() -> None:
+    big = Scheduler([Stream("a", _noop, share=1.0)], Budget(daily_quota=50_000))
+    small = Scheduler([Stream("a", _noop, share=1.0)], Budget(daily_quota=5_000))
+    assert small.streams["a"].interval > big.streams["a"].interval
+
+
+def test_the_per_second_cap_bounds_a_huge_quota() -> None:
+    s = Scheduler([Stream("a", _noop, share=1.0, min_interval=0.0)],
+                  Budget(daily_quota=10**9, max_per_second=5))
+    assert s.streams["a"].interval == 0.2
+
+
+async def test_a_tick_that_overlaps_a_running_one_is_dropped() -> None:
+    clock = FakeClock()
+    gate = asyncio.Event()
+    runs = 0
+
+    async def slow() -> None:
+        nonlocal runs
+        runs += 1
+        await gate.wait()
+
+    s = Scheduler([Stream("slow", slow, share=1.0)], clock=clock)
+    assert len(s.tick()) == 1
+    await asyncio.sleep(0)
+    clock.t += 10_000
+    assert s.tick() == []
+    assert s.streams["slow"].dropped == 1
+    gate.set()
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert runs == 1
+    assert s.streams["slow"].status is StreamStatus.OK
+
+
+async def test_errors_back_off_exponentially_and_the_state_says_so() -> None:
+    clock = FakeClock()
+
+    async def broken() -> None:
+        raise RuntimeError("API unreachable")
+
+    s = Scheduler([Stream("x", broken, share=1.0)], clock=clock)
+    st = s.streams["x"]
+    delays = []
+    for _ in range(3):
+        clock.t = st.next_due
+        (started,) = s.tick()
+        assert started._task is not None
+        await started._task
+        delays.append(st.next_due - clock.t)
+    assert delays[1] == pytest.approx(2 * delays[0])
+    assert delays[2] == pytest.approx(2 * delays[1])
+    assert st.status is StreamStatus.FAILING
+    assert st.last_error == "API unreachable"
+    assert st.failing_since is not None
+
+
+async def test_refresh_now_makes_a_stream_due_at_once() -> None:
+    clock = FakeClock()
+    s = Scheduler([Stream("a", _noop, share=0.5), Stream("b", _noop, share=0.5)], clock=clock)
+    for st in s.streams.values():
+        st.next_due = clock.t + 100
+    s.refresh_now("b")
+    assert [st.name for st in s.due()] == ["b"]

@@ -1,0 +1,124 @@
+"""The mirror answers the app's questions offline: pages, counts, search, filters, sort."""
+
+import sqlite3
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ssui.entities import Kind
+from ssui.entities.model import Field
+from ssui.mirror import Filter, MirrorStore, Query, fts_query
+
+LEADS = [
+    {"id": 1, "firstName": "Ann", "lastName": "Lee", "emailAddress": "ann@acme.io",
+     "companyName": "Acme", "city": "Oslo", "leadScore": 30, "ownerID": 7, "active": True,
+     "updateTimestamp": datetime(2026, 11, 1, 9, 0, tzinfo=UTC)},
+    {"id": 2, "firstName": "bob", "lastName": "Stone", "emailAddress": "bob@globex.com",
+     "companyName": "Globex", "city": "Paris", "leadScore": 10, "ownerID": 8, "active": True},
+    {"id": 3, "firstName": "Carla", "lastName": "Ángel", "emailAddress": "carla@acme.io",
+     "companyName": "Acme", "city": "Bergen", "leadScore": None, "ownerID": 7, "active": False},
+]
+
+
+@pytest.fixture
+def store() -> MirrorStore:
+    s = MirrorStore()
+    s.upsert("lead", LEADS)
+    return s
+
+
+def test_a_page_comes_back_as_decoded_records(store: MirrorStore) -> None:
+    rows = store.page(Query("lead"))
+    assert [r["id"] for r in rows] == [1, 2, 3]
+    assert rows[0]["updateTimestamp"] == datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+    assert rows[0]["active"] is True and rows[2]["active"] is False
+
+
+def test_sort_by_text_ignores_case_and_can_descend(store: MirrorStore) -> None:
+    asc = [r["firstName"] for r in store.page(Query("lead", sort="firstName"))]
+    assert asc == ["Ann", "bob", "Carla"]
+    desc = [r["leadScore"] for r in store.page(Query("lead", sort="leadScore", descending=True))]
+    assert desc == [30, 10, None]
+
+
+def test_search_matches_word_prefixes_across_name_email_company_and_city(
+        store: MirrorStore) -> None:
+    assert {r["id"] for r in store.page(Query("lead", search="acm"))} == {1, 3}
+    assert {r["id"] for r in store.page(Query("lead", search="bob glob"))} == {2}
+    assert {r["id"] for r in store.page(Query("lead", search="berg"))} == {3}
+    assert store.count(Query("lead", search="angel")) == 1  # accents folded
+    assert store.count(Query("lead", search="zzz")) == 0
+
+
+def test_search_text_with_quotes_or_symbols_is_not_an_error(store: MirrorStore) -> None:
+    assert store.count(Query("lead", search='"ann@acme.io"')) == 1
+    assert store.count(Query("lead", search="ann* (NEAR")) == 0
+    assert fts_query("  ") == ""
+
+
+def test_filters_by_owner_and_by_email_list(store: MirrorStore) -> None:
+    assert store.count(Query("lead", filters=(Filter("ownerID", "=", 7),))) == 2
+    emails = Filter("emailAddress", "in", ["BOB@globex.com", "carla@acme.io"])
+    assert {r["id"] for r in store.page(Query("lead", filters=(emails,)))} == {2, 3}
+    assert store.count(Query("lead", filters=(Filter("emailAddress", "in", []),))) == 0
+
+
+def test_count_is_honest_whatever_the_window(store: MirrorStore) -> None:
+    q = Query("lead", offset=2, limit=1)
+    assert len(store.page(q)) == 1
+    assert store.count(q) == 3
+
+
+def test_search_index_follows_updates_and_deletes(store: MirrorStore) -> None:
+    store.upsert("lead", [{"id": 2, "city": "Lyon"}])
+    assert store.count(Query("lead", search="paris")) == 0
+    assert store.count(Query("lead", search="lyon")) == 1
+    assert store.get("lead", 2)["firstName"] == "bob"  # a partial upsert keeps other fields
+    store.delete("lead", [2])
+    assert store.count(Query("lead", search="lyon")) == 0
+    assert store.get("lead", 2) is None
+
+
+def test_custom_fields_become_columns_that_filter_and_persist(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    s = MirrorStore(path)
+    shoe = Field("shoe_size_384c1e3eacbb3", "Shoe size", Kind.INT, custom=True)
+    s.set_custom_fields("lead", [shoe])
+    s.upsert("lead", [{"id": 1, "emailAddress": "a@b.c", "shoe_size_384c1e3eacbb3": 44}])
+    s.close()
+    again = MirrorStore(path)
+    assert again.entity("lead").field("shoe_size_384c1e3eacbb3").label == "Shoe size"
+    q = Query("lead", filters=(Filter("shoe_size_384c1e3eacbb3", "=", 44),))
+    assert [r["id"] for r in again.page(q)] == [1]
+
+
+def test_money_comes_back_as_decimal() -> None:
+    s = MirrorStore()
+    s.upsert("opportunity", [{"id": 5, "opportunityName": "Deal", "amount": Decimal("1250.50")}])
+    assert s.get("opportunity", 5)["amount"] == Decimal("1250.50")
+
+
+def test_a_changed_schema_rebuilds_the_mirror_instead_of_crashing(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    s = MirrorStore(path)
+    s.upsert("lead", LEADS)
+    s.set_meta("sync:lead", {"full_done": True})
+    s.close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '\"old-layout\"' WHERE key = 'schema'")
+    again = MirrorStore(path)
+    assert again.rebuilt
+    assert again.count_all("lead") == 0
+    assert again.get_meta("sync:lead") is None  # a rebuilt mirror syncs again from scratch
+
+
+def test_events_are_stored_once_per_key(store: MirrorStore) -> None:
+    ev = {"key": "event:9", "kind": "form_submitted", "lead_id": 1, "title": "Contact us",
+          "occurred_at": datetime(2026, 11, 27, 10, 0, tzinfo=UTC)}
+    assert len(store.add_events([ev])) == 1
+    assert store.add_events([ev]) == []
+    rows = store.events(lead_id=1)
+    assert [r["title"] for r in rows] == ["Contact us"]
+    assert rows[0]["occurred_at"] == "2026-11-27 10:00:00"
