@@ -73,6 +73,8 @@ class MirrorStore:
             customs = self.get_meta("custom_fields") or {}
             for key, rows in customs.items():
                 self._apply_custom(key, [Field(**_field_args(r)) for r in rows])
+            for e in self._entities.values():
+                self._ensure_search_triggers(e)
 
     def _drop_all(self) -> None:
         names = [r[0] for r in self._db.execute(
@@ -103,25 +105,59 @@ class MirrorStore:
             if f.name != "id" and (f.name in e.columns or f.searchable):
                 self._db.execute(
                     f"CREATE INDEX {quote(f'ix_{e.key}_{f.name}')} ON {t}({quote(f.name)})")
-        searchable = [f.name for f in e.searchable_fields]
-        if searchable:
-            fts = fts_table(e)
-            cols_fts = ", ".join(quote(n) for n in searchable)
+        if e.searchable_fields:
+            cols_fts = ", ".join(quote(f.name) for f in e.searchable_fields)
             self._db.execute(
-                f"CREATE VIRTUAL TABLE {fts} USING fts5({cols_fts}, content={t},"
+                f"CREATE VIRTUAL TABLE {fts_table(e)} USING fts5({cols_fts}, content={t},"
                 f" content_rowid='id', tokenize='unicode61 remove_diacritics 2')")
-            new = ", ".join(f"new.{quote(n)}" for n in searchable)
-            old = ", ".join(f"old.{quote(n)}" for n in searchable)
-            ins = f"INSERT INTO {fts}(rowid, {cols_fts}) VALUES (new.id, {new});"
-            dele = (f"INSERT INTO {fts}({fts}, rowid, {cols_fts})"
-                    f" VALUES ('delete', old.id, {old});")
-            tr = e.key
+            self._ensure_search_triggers(e)
+
+    def _ensure_search_triggers(self, e: Entity) -> None:
+        """Keep the search index in step with the table; rebuild it if the triggers were off.
+
+        Triggers are dropped during a bulk load (a full sync) and the index rebuilt once at
+        the end, which is several times faster than indexing row by row; an interrupted bulk
+        load is repaired here on the next open.
+        """
+        searchable = [f.name for f in e.searchable_fields]
+        if not searchable:
+            return
+        t, fts = table(e), fts_table(e)
+        have = {r[0] for r in self._db.execute(
+            "SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name = ?",
+            (f"e_{e.key}",))}
+        names = [f"{e.key}_ai", f"{e.key}_ad", f"{e.key}_au"]
+        if all(n in have for n in names):
+            return
+        cols_fts = ", ".join(quote(n) for n in searchable)
+        new = ", ".join(f"new.{quote(n)}" for n in searchable)
+        old = ", ".join(f"old.{quote(n)}" for n in searchable)
+        ins = f"INSERT INTO {fts}(rowid, {cols_fts}) VALUES (new.id, {new});"
+        dele = f"INSERT INTO {fts}({fts}, rowid, {cols_fts}) VALUES ('delete', old.id, {old});"
+        with self.transaction():
+            for n in names:
+                self._db.execute(f"DROP TRIGGER IF EXISTS {quote(n)}")
+            self._db.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
             self._db.execute(
-                f"CREATE TRIGGER {quote(tr + '_ai')} AFTER INSERT ON {t} BEGIN {ins} END")
+                f"CREATE TRIGGER {quote(names[0])} AFTER INSERT ON {t} BEGIN {ins} END")
             self._db.execute(
-                f"CREATE TRIGGER {quote(tr + '_ad')} AFTER DELETE ON {t} BEGIN {dele} END")
+                f"CREATE TRIGGER {quote(names[1])} AFTER DELETE ON {t} BEGIN {dele} END")
             self._db.execute(
-                f"CREATE TRIGGER {quote(tr + '_au')} AFTER UPDATE ON {t} BEGIN {dele} {ins} END")
+                f"CREATE TRIGGER {quote(names[2])} AFTER UPDATE ON {t} BEGIN {dele} {ins} END")
+
+    @contextmanager
+    def bulk_load(self, key: str) -> Iterator[None]:
+        """Load many rows fast: search indexing is suspended and redone once at the end."""
+        e = self._entities[key]
+        # The lock is not held while the caller loads: it awaits the network meanwhile.
+        with self._lock:
+            for n in (f"{e.key}_ai", f"{e.key}_ad", f"{e.key}_au"):
+                self._db.execute(f"DROP TRIGGER IF EXISTS {quote(n)}")
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._ensure_search_triggers(e)
 
     def close(self) -> None:
         with self._lock:

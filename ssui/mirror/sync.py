@@ -164,6 +164,12 @@ class SyncEngine:
             state.update(full_done=True, high_water=state["started"])
             self._save_state(key, state)
             return
+        with self.store.bulk_load(key):
+            await self._page_through(key, state, prog, progress, cancel)
+
+    async def _page_through(self, key: str, state: dict[str, Any], prog: SyncProgress,
+                            progress: ProgressCallback | None,
+                            cancel: asyncio.Event | None) -> None:
         offset = int(state.get("offset", 0))
         while True:
             if cancel is not None and cancel.is_set():

@@ -122,3 +122,23 @@ def test_events_are_stored_once_per_key(store: MirrorStore) -> None:
     rows = store.events(lead_id=1)
     assert [r["title"] for r in rows] == ["Contact us"]
     assert rows[0]["occurred_at"] == "2026-11-27 10:00:00"
+
+
+def test_a_bulk_load_is_searchable_when_it_ends(store: MirrorStore) -> None:
+    with store.bulk_load("lead"):
+        store.upsert("lead", [{"id": 10, "emailAddress": "zed@zulu.io", "firstName": "Zed"}])
+    assert store.count(Query("lead", search="zulu")) == 1
+
+
+def test_an_interrupted_bulk_load_is_repaired_on_the_next_open(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    MirrorStore(path).close()
+    # What a process killed in the middle of a bulk load leaves: rows, no search triggers.
+    with sqlite3.connect(path) as db:
+        for name in ("lead_ai", "lead_ad", "lead_au"):
+            db.execute(f'DROP TRIGGER "{name}"')
+        db.execute("INSERT INTO e_lead (id, emailAddress) VALUES (10, 'zed@zulu.io')")
+    again = MirrorStore(path)
+    assert again.count(Query("lead", search="zulu")) == 1
+    again.upsert("lead", [{"id": 11, "emailAddress": "amy@alpha.io"}])
+    assert again.count(Query("lead", search="alpha")) == 1
