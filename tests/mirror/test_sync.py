@@ -1,0 +1,160 @@
+"""Sync keeps the mirror equal to the account: full, incremental, deletes, resume."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from ssui.api import SharpSpringClient
+from ssui.mirror import MirrorStore, Query
+from ssui.mirror.store import MIRRORED
+from ssui.mirror.sync import SyncCancelled, SyncEngine, SyncProgress
+from ssui.sandbox import SandboxApp
+
+from .conftest import client_for
+
+
+async def api_view(client: SharpSpringClient, key: str) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {}
+    async for page in client.iter_pages(key):
+        out.update({r["id"]: r for r in page})
+    return out
+
+
+async def test_full_sync_of_10_000_leads_equals_the_account_field_for_field(
+        large_sandbox: SandboxApp, store: MirrorStore) -> None:
+    async with client_for(large_sandbox) as client:
+        progress: list[SyncProgress] = []
+        await SyncEngine(client, store).full_sync(progress=lambda p: progress.append(p))
+        assert progress[-1].done
+        assert progress[-1].per_entity["lead"] >= 9_000  # inactive leads are hidden by the API
+        await assert_mirror_equals_account(client, store)
+
+
+async def assert_mirror_equals_account(client: SharpSpringClient, store: MirrorStore) -> None:
+    for key in ("lead", "account", "opportunity", "campaign", "deal_stage", "user_profile"):
+        remote = await api_view(client, key)
+        assert remote, key
+        local = {r["id"]: r for r in store.page(Query(key, limit=10**6))}
+        assert local.keys() == remote.keys(), key
+        for rid, rec in remote.items():
+            mine = {k: local[rid].get(k) for k in rec}
+            assert mine == rec, (key, rid)
+    customs = store.entity("lead").custom_fields
+    assert customs, "the seeded account has custom lead fields"
+    lead = store.page(Query("lead", limit=1))[0]
+    assert all(f.name in lead for f in customs)
+
+
+async def test_progress_counts_records_and_calls(engine: SyncEngine) -> None:
+    seen: list[tuple[str, int, int]] = []
+    await engine.full_sync(progress=lambda p: seen.append((p.entity, p.records, p.calls)))
+    records = [r for _, r, _ in seen]
+    assert records == sorted(records)
+    # One getFields call, then one page per other entity (each is under 500 rows here).
+    assert seen[-1][2] == engine.calls == 1 + (len(MIRRORED) - 1)
+
+
+async def test_changes_made_in_the_account_reach_the_mirror_incrementally(
+        engine: SyncEngine, client: SharpSpringClient, store: MirrorStore) -> None:
+    await engine.full_sync()
+    lead = store.page(Query("lead", limit=1))[0]
+    (upd,) = await client.update("lead", [{"id": lead["id"], "city": "Reykjavik"}])
+    assert upd.success
+    (made,) = await client.create("lead", [{"emailAddress": "new.person@example.org",
+                                            "firstName": "New"}])
+    assert made.success and made.id
+    new, changed = await engine.incremental("lead")
+    assert [r["id"] for r in new] == [made.id]
+    assert lead["id"] in {r["id"] for r in changed}
+    assert store.get("lead", lead["id"])["city"] == "Reykjavik"
+    assert store.count(Query("lead", search="reykjavik")) == 1
+    # A second run finds nothing new: the overlap window is de-duplicated.
+    new2, changed2 = await engine.incremental("lead")
+    assert new2 == [] and changed2 == []
+
+
+async def test_a_record_deleted_elsewhere_leaves_the_mirror(
+        engine: SyncEngine, client: SharpSpringClient, store: MirrorStore) -> None:
+    await engine.full_sync()
+    a, b = (r["id"] for r in store.page(Query("account", limit=2)))
+    assert all(r.success for r in await client.delete("account", [a, b]))
+    # Read by id: an empty answer removes it.
+    assert await engine.refresh_record("account", a) is None
+    assert store.get("account", a) is None
+    # The reconcile pass finds the other one.
+    removed, _ = await engine.reconcile("account")
+    assert removed == 1
+    assert store.get("account", b) is None
+
+
+async def test_a_lead_deactivated_elsewhere_stays_in_the_mirror_marked_inactive(
+        engine: SyncEngine, client: SharpSpringClient, store: MirrorStore) -> None:
+    await engine.full_sync()
+    lead = store.page(Query("lead", limit=1))[0]
+    assert lead["active"] is True
+    (upd,) = await client.update("lead", [{"id": lead["id"], "active": False}])
+    assert upd.success
+    removed, deactivated = await engine.reconcile("lead")
+    assert (removed, deactivated) == (0, 1)
+    assert store.get("lead", lead["id"])["active"] is False
+
+
+async def test_an_interrupted_sync_resumes_without_gaps_or_duplicates(
+        large_sandbox: SandboxApp, store: MirrorStore) -> None:
+    async with client_for(large_sandbox) as client:
+        await _interrupt_and_resume(client, store)
+
+
+async def _interrupt_and_resume(client: SharpSpringClient, store: MirrorStore) -> None:
+    cancel = asyncio.Event()
+
+    def stop_after_first_lead_page(p: SyncProgress) -> None:
+        if p.entity == "lead" and p.per_entity.get("lead"):
+            cancel.set()
+
+    first = SyncEngine(client, store)
+    with pytest.raises(SyncCancelled):
+        await first.full_sync(progress=stop_after_first_lead_page, cancel=cancel)
+    partial = store.count_all("lead")
+    assert 0 < partial < len(await api_view(client, "lead"))
+    second = SyncEngine(client, store)
+    await second.full_sync()
+    remote = await api_view(client, "lead")
+    assert store.ids("lead") == set(remote)
+    # Resuming did not start over: the second engine skipped the pages it already had.
+    assert second.calls < first.calls + second.calls - 1
+
+
+async def test_a_sync_under_injected_faults_resumes_to_a_complete_mirror(
+        make_sandbox: Any, store: MirrorStore) -> None:
+    from ssui.sandbox import parse_faults
+
+    flaky = make_sandbox(faults=parse_faults("error=0.3,drop=0.1,ratelimit=0.2"))
+    clean = make_sandbox()
+    attempts = 0
+    async with client_for(flaky) as client:
+        while True:
+            attempts += 1
+            try:
+                await SyncEngine(client, store).full_sync()
+                break
+            except Exception:
+                assert attempts < 60, "the sync never got through the faults"
+    assert attempts > 1, "the faults should have interrupted the sync at least once"
+    async with client_for(clean) as reference:
+        for key in ("lead", "account", "opportunity"):
+            assert store.ids(key) == set(await api_view(reference, key)), key
+
+
+async def test_custom_fields_known_before_survive_a_restart(
+        engine: SyncEngine, client: SharpSpringClient, mirror_path: Any) -> None:
+    await engine.full_sync()
+    names = {f.name for f in engine.store.entity("lead").custom_fields}
+    engine.store.close()
+    again = MirrorStore(mirror_path)
+    assert {f.name for f in again.entity("lead").custom_fields} == names
+    assert SyncEngine(client, again).has_full_sync()
+    again.close()
