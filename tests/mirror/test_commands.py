@@ -1,0 +1,78 @@
+"""`ssui sync` and `ssui watch`, run headless against the in-process sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from ssui.config import Connection
+from ssui.mirror import MirrorStore, Query, mirror_path
+from ssui.mirror.commands import event_line, parse_streams, sync, watch
+from ssui.sandbox import SandboxApp
+from ssui.sandbox.activity import ActivityStream
+
+
+@pytest.fixture
+def connection(sandbox: SandboxApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Connection:
+    monkeypatch.setenv("SSUI_DATA_DIR", str(tmp_path / "data"))
+    return Connection(name="sbx", account_id=sandbox.config.account_id,
+                      secret_key=SecretStr(sandbox.config.secret_key),
+                      base_url="http://127.0.0.1/pubapi")
+
+
+async def test_sync_fills_the_profiles_mirror_then_catches_up(
+        sandbox: SandboxApp, connection: Connection) -> None:
+    transport = httpx.ASGITransport(app=sandbox)
+    err = io.StringIO()
+    prog = await sync(connection, full=False, transport=transport, out=err)
+    assert prog.done and prog.per_entity["lead"] > 0
+    assert "syncing" in err.getvalue()
+    store = MirrorStore(mirror_path("sbx", connection.account_id))
+    assert store.count(Query("lead")) == prog.per_entity["lead"]
+    store.close()
+    again = await sync(connection, full=False, transport=transport, out=io.StringIO())
+    assert again.calls < prog.calls  # incremental, not a second full copy
+    assert connection.secret_key.get_secret_value() not in err.getvalue()
+
+
+async def test_watch_prints_new_form_fills_as_json_lines(
+        sandbox: SandboxApp, connection: Connection) -> None:
+    transport = httpx.ASGITransport(app=sandbox)
+    out = io.StringIO()
+    activity = ActivityStream(sandbox.store, seed=3)
+
+    async def keep_happening() -> None:
+        while True:
+            await asyncio.sleep(0.05)
+            activity.step()
+
+    feeder = asyncio.create_task(keep_happening())
+    try:
+        n = await asyncio.wait_for(
+            watch(connection, ["forms", "pages"], None, True, 3, transport, out=out,
+                  quota_share=1.0), timeout=60)
+    finally:
+        feeder.cancel()
+    lines = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert n == 3 and len(lines) == 3
+    assert {x["kind"] for x in lines} <= {"form_submitted", "page_visited"}
+    assert all(x["lead_id"] for x in lines)
+
+
+def test_unknown_stream_names_are_named_back() -> None:
+    assert parse_streams("forms, pages") == ("forms", "pages")
+    with pytest.raises(ValueError, match="unknown calls; choose from leads"):
+        parse_streams("forms,calls")
+
+
+def test_a_plain_event_line_reads_like_a_sentence() -> None:
+    line = event_line({"kind": "form_submitted", "title": "Contact us", "detail": "Ann Lee",
+                       "occurred_at": "2026-11-27 10:00:00"}, catch_up=True, jsonl=False)
+    assert "form submitted" in line and "Contact us — Ann Lee" in line
+    assert line.endswith("(while closed)")
