@@ -1,0 +1,68 @@
+"""Connection profiles: saved in TOML files, the secret apart in a 0600 file, env overrides.
+
+Nothing here imports textual; the CLI and the app both build on it.
+"""
+
+from ssui.api import API_VERSIONS, DEFAULT_BASE_URL
+from ssui.config.connect import check_connection, open_client
+from ssui.config.errors import ConfigError
+from ssui.config.model import (
+    DEFAULT_API_VERSION,
+    Connection,
+    Profile,
+    check_profile_name,
+    describe_validation_error,
+)
+from ssui.config.paths import CONFIG_DIR_ENV, ConfigPaths, config_paths
+from ssui.config.profiles import (
+    default_profile_name,
+    delete_profile,
+    get_profile,
+    list_profiles,
+    save_profile,
+    set_default_profile,
+)
+from ssui.config.resolve import (
+    ACCOUNT_ID_ENV,
+    API_VERSION_ENV,
+    BASE_URL_ENV,
+    ENVIRONMENT_ONLY,
+    PROFILE_ENV,
+    SECRET_KEY_ENV,
+    env_overrides,
+    find_secret,
+    resolve_connection,
+    resolve_profile,
+)
+
+__all__ = [
+    "ACCOUNT_ID_ENV",
+    "API_VERSIONS",
+    "API_VERSION_ENV",
+    "BASE_URL_ENV",
+    "CONFIG_DIR_ENV",
+    "DEFAULT_API_VERSION",
+    "DEFAULT_BASE_URL",
+    "ENVIRONMENT_ONLY",
+    "PROFILE_ENV",
+    "SECRET_KEY_ENV",
+    "ConfigError",
+    "ConfigPaths",
+    "Connection",
+    "Profile",
+    "check_connection",
+    "check_profile_name",
+    "config_paths",
+    "default_profile_name",
+    "delete_profile",
+    "describe_validation_error",
+    "env_overrides",
+    "find_secret",
+    "get_profile",
+    "list_profiles",
+    "open_client",
+    "resolve_connection",
+    "resolve_profile",
+    "save_profile",
+    "set_default_profile",
+]

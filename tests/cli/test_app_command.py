@@ -1,0 +1,139 @@
+"""`ssui` with no command opens the app; commands not built yet say so; usage errors and
+crashes end in one line, never a traceback; nothing below the app imports textual."""
+
+import asyncio
+import subprocess
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_fakes import SECRET, connection
+
+import ssui.cli
+from ssui.cli import main
+from ssui.config import Connection, check_connection, save_profile
+
+
+@pytest.fixture
+def fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Stand in for ssui.tui.app; returns the list of run_app calls it received."""
+    runs: list[dict[str, Any]] = []
+    module = types.ModuleType("ssui.tui.app")
+
+    def run_app(connection: Connection, *, read_only: bool) -> int:
+        runs.append({"connection": connection, "read_only": read_only})
+        return 0
+
+    module.run_app = run_app  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "ssui.tui.app", module)
+    return runs
+
+
+def test_ssui_without_the_app_built_says_so_and_exits_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "ssui.tui", None)  # stands for "not built"
+    assert main([]) == 2
+    assert capsys.readouterr().err == (
+        "ssui: the terminal app is not built yet; try `ssui call` or `ssui sandbox serve`\n"
+    )
+
+
+def test_ssui_opens_the_app_on_the_resolved_connection(fake_app: list[dict[str, Any]]) -> None:
+    save_profile(connection("work"))
+    assert main(["--profile", "work", "--read-only"]) == 0
+    [run] = fake_app
+    assert run["connection"].name == "work"
+    assert run["connection"].secret_key.get_secret_value() == SECRET
+    assert run["read_only"] is True
+
+
+def test_ssui_without_a_connection_fails_before_opening_the_app(
+    fake_app: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([]) == 1
+    assert fake_app == []
+    assert "ssui login" in capsys.readouterr().err
+
+
+def test_ssui_sandbox_opens_the_app_on_a_live_local_sandbox(
+    fake_app: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the sandbox's database
+    checked: list[str] = []
+
+    def run_app(connection: Connection, *, read_only: bool) -> int:
+        asyncio.run(check_connection(connection))  # the sandbox answers while the app runs
+        checked.append(connection.base_url)
+        return 0
+
+    monkeypatch.setattr(sys.modules["ssui.tui.app"], "run_app", run_app)
+    assert main(["--sandbox"]) == 0
+    assert len(checked) == 1
+    assert checked[0].startswith("http://127.0.0.1:")
+
+
+@pytest.mark.parametrize("command", ["sync", "watch"])
+def test_commands_planned_for_later_say_not_built_yet(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    assert main([command, "--jsonl"]) == 2
+    assert capsys.readouterr().err == f"ssui: `ssui {command}` is not built yet\n"
+
+
+def test_sandbox_command_says_not_built_when_its_module_is_missing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "ssui.sandbox.cli", None)
+    assert main(["sandbox", "serve"]) == 2
+    assert "not built yet" in capsys.readouterr().err
+
+
+def test_unknown_command_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["frobnicate"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "frobnicate" in err
+
+
+def test_help_prints_to_stdout_and_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for command in ("login", "config", "call", "sandbox", "sync", "watch"):
+        assert command in out
+
+
+def test_an_unexpected_error_is_one_line_without_its_message(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(args: object) -> int:
+        raise RuntimeError("internal detail that might hold a secret")
+
+    monkeypatch.setattr(ssui.cli, "_config_path", broken)
+    assert main(["config", "path"]) == 1
+    err = capsys.readouterr().err
+    assert err == "ssui: internal error (RuntimeError); set SSUI_DEBUG=1 to see the traceback\n"
+
+
+def test_python_dash_m_ssui_runs_the_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ssui", "config", "path"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("config dir:")
+
+
+def test_commands_other_than_the_app_never_load_textual() -> None:
+    code = (
+        "import sys; from ssui.cli import main; main(['config', 'path']); "
+        "sys.exit(1 if 'textual' in sys.modules else 0)"
+    )
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, check=False).returncode
+        == 0
+    )
