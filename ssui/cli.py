@@ -45,6 +45,7 @@ from ssui.config import (
     save_profile,
     set_default_profile,
 )
+from ssui.mirror import commands as mirror_commands
 
 if TYPE_CHECKING:
     import httpx
@@ -164,11 +165,11 @@ def _build_parser(load_sandbox: bool = False) -> _Parser:
     _add_config(commands)
     _add_call(commands)
     _add_sandbox(commands, load_sandbox)
-    for name, what in (
-        ("sync", "copy the account into the local mirror"),
-        ("watch", "print new leads, form fills and visits as they happen"),
-    ):
-        _add_not_built(commands, name, what, f"`ssui {name}` is not built yet")
+    mirror_commands.add_parsers(commands)
+    for name in ("sync", "watch"):
+        # As for `call`: `ssui sync --profile X` and `ssui --profile X sync` both work.
+        commands.choices[name].add_argument("--profile", metavar="NAME",
+                                            default=argparse.SUPPRESS)
     return parser
 
 

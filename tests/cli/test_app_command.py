@@ -1,4 +1,4 @@
-"""`ssui` with no command opens the app; commands not built yet say so; usage errors and
+"""`ssui` with no command opens the app; usage errors and
 crashes end in one line, never a traceback; nothing below the app imports textual."""
 
 import asyncio
@@ -75,12 +75,11 @@ def test_ssui_sandbox_opens_the_app_on_a_live_local_sandbox(
     assert checked[0].startswith("http://127.0.0.1:")
 
 
-@pytest.mark.parametrize("command", ["sync", "watch"])
-def test_commands_planned_for_later_say_not_built_yet(
-    capsys: pytest.CaptureFixture[str], command: str
-) -> None:
-    assert main([command, "--jsonl"]) == 2
-    assert capsys.readouterr().err == f"ssui: `ssui {command}` is not built yet\n"
+def test_watch_names_an_unknown_stream_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["watch", "--streams", "forms,calls"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "unknown calls" in err
 
 
 def test_sandbox_command_says_not_built_when_its_module_is_missing(

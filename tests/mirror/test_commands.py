@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import re
 from pathlib import Path
 
 import httpx
@@ -76,3 +77,20 @@ def test_a_plain_event_line_reads_like_a_sentence() -> None:
                        "occurred_at": "2026-11-27 10:00:00"}, catch_up=True, jsonl=False)
     assert "form submitted" in line and "Contact us — Ann Lee" in line
     assert line.endswith("(while closed)")
+
+
+def test_ssui_sync_on_the_command_line_reports_what_it_copied(
+        sandbox: SandboxApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from ssui.cli import main
+
+    monkeypatch.setenv("SSUI_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("SSUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SHARPSPRING_ACCOUNT_ID", sandbox.config.account_id)
+    monkeypatch.setenv("SHARPSPRING_SECRET_KEY", sandbox.config.secret_key)
+    monkeypatch.setenv("SHARPSPRING_BASE_URL", "http://127.0.0.1/pubapi")
+    assert main(["sync"], transport=httpx.ASGITransport(app=sandbox)) == 0
+    out, err = capsys.readouterr()
+    assert "mirror of (environment) is up to date" in out
+    assert re.search(r"\b[1-9][\d,]* lead\b", out), out
+    assert sandbox.config.secret_key not in out + err
