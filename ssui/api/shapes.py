@@ -7,11 +7,10 @@ sometimes nothing at all. These helpers accept every shape seen so callers get a
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, tzinfo
 from typing import Any
 
 from ssui.entities import Entity, Where
-from ssui.entities.wire import WIRE_DATETIME
+from ssui.entities.wire import wire_datetime
 
 MAX_PAGE = 500  # the API caps limit at 500 and silently truncates larger values (§1.5)
 MAX_OBJECTS = 500  # objects per bulk write (§1.5)
@@ -53,11 +52,7 @@ def page_size_of(page_size: int) -> int:
     return min(page_size, MAX_PAGE)
 
 
-def wire_time(moment: datetime, tz: tzinfo) -> str:
-    """A datetime as the API's zone-less text in ``tz``; naive values are taken as in ``tz``."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(tz)
-    return moment.strftime(WIRE_DATETIME)
+wire_time = wire_datetime
 
 
 def chunks(items: Sequence[Any], size: int = MAX_OBJECTS) -> list[tuple[int, Sequence[Any]]]:

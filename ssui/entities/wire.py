@@ -154,13 +154,18 @@ def _fmt_number(v: Any) -> str:
     return str(v)
 
 
+def wire_datetime(moment: datetime, tz: tzinfo) -> str:
+    """A datetime as the API's zone-less text in ``tz``; naive values are taken as in ``tz``."""
+    local = moment.astimezone(tz) if moment.tzinfo is not None else moment
+    return local.strftime(WIRE_DATETIME)
+
+
 def _wire_datetime(v: Any, tz: tzinfo) -> str:
     if isinstance(v, str):
         return v
     if not isinstance(v, datetime):
         raise WireValueError(f"expected a date and time, got {v!r}")
-    local = v.astimezone(tz) if v.tzinfo is not None else v
-    return local.strftime(WIRE_DATETIME)
+    return wire_datetime(v, tz)
 
 
 def _wire_date(v: Any) -> str:

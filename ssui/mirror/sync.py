@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from ssui.entities import Where, custom_fields_for, entity
-from ssui.entities.wire import RecordCodec
+from ssui.entities.wire import RecordCodec, wire_datetime
 
 from .store import MIRRORED, MirrorStore
 
@@ -55,10 +55,6 @@ class SyncCancelled(Exception):
 
 
 ProgressCallback = Callable[[SyncProgress], None]
-
-
-def _fmt(dt: datetime, tz: Any) -> str:
-    return dt.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
 
 
 class SyncEngine:
@@ -206,7 +202,7 @@ class SyncEngine:
         codec = self._codec(key)
         while True:
             result = await self._call(e.methods.date_range.name, {
-                "startDate": _fmt(since, tz), "endDate": _fmt(end, tz),
+                "startDate": wire_datetime(since, tz), "endDate": wire_datetime(end, tz),
                 "timestamp": timestamp, "limit": PAGE, "offset": offset,
             })
             page = codec.decode_many(self._rows(result, e.methods.date_range.result_key))

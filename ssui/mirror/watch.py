@@ -18,7 +18,7 @@ from typing import Any
 
 from ssui.api.errors import MethodNotFoundError
 from ssui.entities import EVENT, entity
-from ssui.entities.wire import RecordCodec
+from ssui.entities.wire import RecordCodec, wire_datetime
 
 from .sync import PAGE, SyncEngine
 
@@ -128,7 +128,7 @@ class WatchEngine:
 
     async def _fetch_events(self, since: datetime) -> list[dict[str, Any]]:
         codec = RecordCodec(EVENT, self.sync.client.tz)
-        when = since.astimezone(self.sync.client.tz).strftime("%Y-%m-%d %H:%M:%S")
+        when = wire_datetime(since, self.sync.client.tz)
         rows: list[dict[str, Any]] = []
         offset = 0
         while True:
