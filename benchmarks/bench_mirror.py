@@ -11,7 +11,10 @@ import argparse
 import asyncio
 import random
 import resource
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -88,30 +91,50 @@ def bench_queries(n: int) -> None:
         store.close()
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 async def bench_full_sync(n: int) -> None:
+    """The sandbox runs in its own process, so this process's peak memory is the mirror's."""
     from ssui.api import SharpSpringClient
     from ssui.mirror.sync import SyncEngine
-    from ssui.sandbox import SandboxConfig, SandboxServer
 
     with tempfile.TemporaryDirectory() as d:
+        port = _free_port()
         t = time.perf_counter()
-        config = SandboxConfig(db=str(Path(d) / "sandbox.db"), leads=n, activity=0.0,
-                               limits=False)
-        with SandboxServer(config) as server:
-            print(f"sandbox seeded with {n:,} leads in {time.perf_counter() - t:.1f} s")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "ssui.sandbox", "serve", "--port", str(port), "--db",
+             str(Path(d) / "sandbox.db"), "--leads", str(n), "--activity", "0", "--no-limits"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            assert server.stdout is not None
+            for line in server.stdout:  # the server prints its URL once it listens
+                if "http://127.0.0.1" in line:
+                    break
+            print(f"sandbox (own process) seeded with {n:,} leads in"
+                  f" {time.perf_counter() - t:.1f} s")
+            base = f"http://127.0.0.1:{port}/pubapi"
             for rate, label in ((None, "limits off"), (10.0, "10 calls/s (the real limit)")):
                 store = MirrorStore(Path(d) / f"mirror-{rate}.db")
-                async with SharpSpringClient(server.account_id, server.secret_key,
-                                             base_url=server.base_url, rate_limit=rate) as client:
+                async with SharpSpringClient("SANDBOX", "sandbox-secret", base_url=base,
+                                             rate_limit=rate) as client:
                     engine = SyncEngine(client, store)
                     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                     t = time.perf_counter()
                     prog = await engine.full_sync()
                     took = time.perf_counter() - t
                     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-                print(f"full sync, {label}: {prog.records:,} records, {prog.calls} calls,"
-                      f" {took:.1f} s; peak RSS {peak / 1024:.0f} MB (before {before / 1024:.0f})")
+                print(f"full sync, {label}: {prog.records:,} records"
+                      f" ({prog.per_entity.get('lead', 0):,} leads), {prog.calls} calls,"
+                      f" {took:.1f} s; peak RSS {peak / 1024:.0f} MB"
+                      f" (before the sync {before / 1024:.0f} MB)")
                 store.close()
+        finally:
+            server.terminate()
+            server.wait(10)
 
 
 def main() -> None:

@@ -137,8 +137,12 @@ def test_an_interrupted_bulk_load_is_repaired_on_the_next_open(tmp_path: Path) -
     with sqlite3.connect(path) as db:
         for name in ("lead_ai", "lead_ad", "lead_au"):
             db.execute(f'DROP TRIGGER "{name}"')
+        db.execute('DROP INDEX "ix_lead_lastName"')
         db.execute("INSERT INTO e_lead (id, emailAddress) VALUES (10, 'zed@zulu.io')")
     again = MirrorStore(path)
     assert again.count(Query("lead", search="zulu")) == 1
+    plan = again._db.execute(
+        'EXPLAIN QUERY PLAN SELECT id FROM e_lead ORDER BY "lastName" LIMIT 5').fetchall()
+    assert "ix_lead_lastName" in str(plan)  # sorting by last name is indexed again
     again.upsert("lead", [{"id": 11, "emailAddress": "amy@alpha.io"}])
     assert again.count(Query("lead", search="alpha")) == 1
