@@ -49,8 +49,11 @@ class AccountMirror:
         self.watch = WatchEngine(self.sync)
         self._batch_listeners: list[BatchCallback] = []
         self._change_listeners: list[ChangeCallback] = []
-        self.scheduler = Scheduler(self._streams(), budget or Budget(
-            daily_quota=getattr(getattr(client, "quota", None), "limit", 50_000)))
+        quota = getattr(client, "quota", None)
+        self.scheduler = Scheduler(
+            self._streams(),
+            budget or Budget(daily_quota=getattr(quota, "limit", 50_000)),
+            remaining_today=(lambda: int(quota.remaining)) if quota is not None else None)
 
     # -- listeners -------------------------------------------------------------------------
 

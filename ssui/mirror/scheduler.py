@@ -70,8 +70,14 @@ class Scheduler:
 
     def __init__(self, streams: Sequence[Stream], budget: Budget | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 on_change: Callable[[Stream], None] | None = None) -> None:
+                 on_change: Callable[[Stream], None] | None = None,
+                 remaining_today: Callable[[], int] | None = None,
+                 wall: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.budget = budget or Budget()
+        # Calls the account has left today (the client's quota counter), when known: the
+        # app, the console and other tools spend from the same quota.
+        self.remaining_today = remaining_today
+        self.wall = wall
         self.streams = {s.name: s for s in streams}
         self.clock = clock
         self.on_change = on_change
@@ -85,11 +91,26 @@ class Scheduler:
     def plan(self) -> None:
         """Derive each stream's interval from its share of the budget."""
         total = sum(s.share for s in self.streams.values()) or 1.0
-        rate = self.budget.calls_per_second
+        rate = self.rate()
         for s in self.streams.values():
             per_second = rate * s.share / total
             wanted = s.cost / per_second if per_second > 0 else s.max_interval
             s.interval = min(max(wanted, s.min_interval), s.max_interval)
+
+    def rate(self) -> float:
+        """Calls per second background work may spend now.
+
+        The budget's rate, lowered when what is left of today's quota would not last until
+        midnight UTC at that rate: the budget's share of what is left, spread over the rest
+        of the day.
+        """
+        rate = self.budget.calls_per_second
+        if self.remaining_today is not None:
+            now = self.wall()
+            left = 86_400 - (now.hour * 3600 + now.minute * 60 + now.second)
+            rate = min(rate, self.budget.daily_share * max(self.remaining_today(), 0)
+                       / max(left, 60))
+        return rate
 
     def planned_calls_per_day(self) -> float:
         return sum(s.cost * 86_400 / s.interval for s in self.streams.values())
@@ -109,6 +130,8 @@ class Scheduler:
     def tick(self) -> list[Stream]:
         """Start every due stream; a stream still running from last time is dropped."""
         started = []
+        if self.remaining_today is not None:
+            self.plan()
         now = self.clock()
         for s in self.due():
             if s._task is not None and not s._task.done():

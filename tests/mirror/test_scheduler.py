@@ -1,6 +1,7 @@
 """One scheduler keeps every stream inside the account's call budget."""
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 
@@ -92,3 +93,18 @@ async def test_refresh_now_makes_a_stream_due_at_once() -> None:
         st.next_due = clock.t + 100
     s.refresh_now("b")
     assert [st.name for st in s.due()] == ["b"]
+
+
+def test_a_nearly_spent_daily_quota_slows_every_stream() -> None:
+    left = 50_000
+
+    noon = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    s = Scheduler([Stream("a", _noop, share=1.0)], Budget(), remaining_today=lambda: left,
+                  wall=lambda: noon)
+    relaxed = s.streams["a"].interval
+    left = 100
+    s.plan()
+    assert s.streams["a"].interval > relaxed
+    left = 0
+    s.plan()
+    assert s.streams["a"].interval == s.streams["a"].max_interval
