@@ -39,7 +39,9 @@ LIST_MEMBER = Entity(
     fields=(
         record_id(),
         ref("listID", "List", "list", required=True),
-        ref("leadID", "Lead", "lead", required=True),
+        # addListMember(s) take memberID; getListMembers answers with leadID.
+        ref("memberID", "Member", "lead", required=True),
+        ref("leadID", "Lead", "lead", read_only=True),
         text("firstName", "First name", read_only=True, searchable=True),
         text("lastName", "Last name", read_only=True, searchable=True),
         text("emailAddress", "Email", read_only=True, searchable=True),
