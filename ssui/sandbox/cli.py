@@ -7,10 +7,11 @@ imports this lazily); ``python -m ssui.sandbox serve`` works on its own too.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import sys
 import time
 from typing import Any
+
+from ssui.api.endpoint import is_loopback
 
 from .config import DEFAULT_ACCOUNT_ID, DEFAULT_ACTIVITY, DEFAULT_SECRET_KEY, SandboxConfig
 from .faults import FaultSpecError, parse_faults
@@ -44,15 +45,6 @@ def _add_serve(commands: Any) -> None:
     serve.set_defaults(handler=run)
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C; prints the URL and credentials first. Returns the exit status."""
     from .server import SandboxServer
@@ -68,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         limits=not args.no_limits, daily_quota=args.daily_quota, host=args.host,
         port=args.port,
     )
-    if not _is_loopback(args.host):
+    if not is_loopback(args.host):
         print(f"warning: serving on {args.host}, reachable from other machines", file=sys.stderr)
     server = SandboxServer(config)
     try:
