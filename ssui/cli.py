@@ -292,7 +292,12 @@ def _run_app(args: argparse.Namespace) -> int:
         )
     if args.sandbox:
         return _run_app_on_sandbox(app, args)
-    connection = resolve_connection(args.profile)
+    try:
+        connection: Connection | None = resolve_connection(args.profile)
+    except ConfigError:
+        if args.profile is not None or list_profiles() or env_overrides():
+            raise
+        connection = None  # the first run: the app asks on its connection screen
     return int(app.run_app(connection, read_only=args.read_only) or 0)
 
 

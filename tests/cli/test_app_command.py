@@ -31,14 +31,20 @@ def fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return runs
 
 
-def test_ssui_without_the_app_built_says_so_and_exits_2(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_ssui_with_no_connection_at_all_opens_the_connection_screen(
+    fake_app: list[dict[str, Any]],
 ) -> None:
-    monkeypatch.setitem(sys.modules, "ssui.tui", None)  # stands for "not built"
-    assert main([]) == 2
-    assert capsys.readouterr().err == (
-        "ssui: the terminal app is not built yet; try `ssui call` or `ssui sandbox serve`\n"
-    )
+    assert main([]) == 0
+    assert fake_app == [{"connection": None, "read_only": False}]
+
+
+def test_ssui_with_a_missing_profile_name_says_so_instead(
+    fake_app: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    save_profile(connection("work"))
+    assert main(["--profile", "home"]) == 1
+    assert "home" in capsys.readouterr().err
+    assert fake_app == []
 
 
 def test_ssui_opens_the_app_on_the_resolved_connection(fake_app: list[dict[str, Any]]) -> None:
@@ -48,14 +54,6 @@ def test_ssui_opens_the_app_on_the_resolved_connection(fake_app: list[dict[str, 
     assert run["connection"].name == "work"
     assert run["connection"].secret_key.get_secret_value() == SECRET
     assert run["read_only"] is True
-
-
-def test_ssui_without_a_connection_fails_before_opening_the_app(
-    fake_app: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main([]) == 1
-    assert fake_app == []
-    assert "ssui login" in capsys.readouterr().err
 
 
 def test_ssui_sandbox_opens_the_app_on_a_live_local_sandbox(

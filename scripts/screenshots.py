@@ -1,0 +1,107 @@
+"""Regenerate the app's screenshots in ``screenshots/`` (SVG, optionally PNG).
+
+Run:  python scripts/screenshots.py [--size 140x40] [--png]
+
+The app runs headless at a fixed size on a deterministic sample account (``ssui.tui.sample``),
+with local time pinned to UTC, so the pictures only change when the app does. Until an
+in-memory seeded sandbox exists, the sample account stands in for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from textual.widgets import Input
+
+from ssui.tui.app import SsuiApp
+from ssui.tui.sample import SampleSize, sample_store
+from ssui.tui.testing import settle
+
+OUT = Path(__file__).resolve().parents[1] / "screenshots"
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One screenshot: its file name, what it shows, and the keys that get there."""
+
+    name: str
+    title: str
+    keys: tuple[str, ...]
+
+
+DOWN5 = ("down",) * 5
+
+SHOTS: tuple[Shot, ...] = (
+    Shot("leads", "Leads", ("down", "down", "down")),
+    Shot("lead-detail", "Lead detail", (*DOWN5, "d")),
+    Shot("lead-detail-below", "Lead detail below the list", (*DOWN5, "d", "v")),
+    Shot("leads-search", "Leads: search and sort",
+         ("slash", "l", "y", "o", "n", "enter", "right", "right", "s")),
+    Shot("accounts", "Accounts", ("2", "down")),
+    Shot("account-detail", "Account detail", ("2", "d")),
+    Shot("campaigns", "Campaigns", ("3",)),
+    Shot("opportunities", "Opportunities", ("4", "down", "down")),
+    Shot("opportunities-filter", "Opportunities: filter by owner", ("4", "f", "m", "a", "y")),
+    Shot("keys", "Keys that work here", ("question_mark",)),
+)
+
+
+async def take(shot: Shot, size: tuple[int, int], out: Path) -> Path:
+    app = SsuiApp(None, sample_store(SampleSize()), "acme-demo")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for key in shot.keys:
+            await pilot.press(key)
+            await settle(pilot)
+        for box in app.screen.query(Input):
+            box.cursor_blink = False
+        await settle(pilot)
+        path = out / f"{shot.name}.svg"
+        path.write_text(app.export_screenshot(title=f"ssui · {shot.title}"), encoding="utf-8")
+    return path
+
+
+def to_png(svg: Path) -> Path | None:
+    tool = shutil.which("rsvg-convert")
+    if tool is None:
+        return None
+    png = svg.with_suffix(".png")
+    subprocess.run([tool, str(svg), "-o", str(png)], check=True)
+    return png
+
+
+async def main(size: tuple[int, int], out: Path, png: bool, only: Sequence[str]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for shot in SHOTS:
+        if only and shot.name not in only:
+            continue
+        svg = await take(shot, size, out)
+        made = [svg.name]
+        if png:
+            p = to_png(svg)
+            made.append(p.name if p else "(no rsvg-convert for PNG)")
+        print(" ".join(made))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", default="140x40", help="columns x rows")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--png", action="store_true", help="also write PNGs (rsvg-convert)")
+    parser.add_argument("only", nargs="*", help="names of the shots to take (default: all)")
+    args = parser.parse_args()
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    width, height = (int(n) for n in args.size.lower().split("x"))
+    asyncio.run(main((width, height), args.out, args.png, args.only))

@@ -1,0 +1,301 @@
+"""The ssui terminal app: ``SsuiApp`` and ``run_app``, which the ``ssui`` command calls.
+
+The app owns state; workers read the mirror and post messages; one handler turns any failed
+worker into a toast (and the status line of the list it served), never a crash. The mirror's
+own loop (first sync, then the scheduler) runs as one long-lived worker the tests never wait
+for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import httpx
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.markup import escape
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import Worker
+
+from ssui.config import Connection, open_client
+from ssui.entities import BROWSABLE
+from ssui.mirror import MirrorStore, mirror_path
+from ssui.mirror.account import AccountMirror
+from ssui.mirror.sync import SyncProgress
+from ssui.tui.messages import TaskFailed, failure
+from ssui.tui.screens.connect import ConnectScreen
+from ssui.tui.screens.main import MainScreen
+from ssui.tui.sync_state import SyncState, describe
+
+if TYPE_CHECKING:
+    from ssui.api import SharpSpringClient
+    from ssui.mirror.watch import WatchBatch
+
+MIRROR_GROUP = "mirror"
+# During the first sync, a list re-reads the mirror at most this often (seconds).
+SYNC_REFRESH = 1.0
+# Binding ids whose actions are navigation, not commands worth a palette entry.
+_NOT_COMMANDS = ("ssui.table.", "ssui.picker.", "ssui.view.", "ssui.back", "ssui.commands")
+
+
+class EntityChanged(Message):
+    """The mirror's rows of one entity changed (posted from the mirror's callbacks).
+
+    ``announce`` is False for the first sync's own progress: rows that fill an empty mirror
+    are not news ("+100,000 new" would say nothing).
+    """
+
+    def __init__(self, entity_key: str, announce: bool = True) -> None:
+        super().__init__()
+        self.entity_key = entity_key
+        self.announce = announce
+
+
+class WatchArrived(Message):
+    """The mirror's watches delivered a batch of events."""
+
+    def __init__(self, batch: WatchBatch) -> None:
+        super().__init__()
+        self.batch = batch
+
+
+class SsuiApp(App[None]):
+    """Browse one SharpSpring account's mirror; ``mirror`` None browses ``store`` offline."""
+
+    TITLE = "ssui"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="ssui.quit"),
+        Binding("f1,question_mark", "toggle_keys", "Keys", id="ssui.keys"),
+        Binding("colon", "command_palette", "Commands", id="ssui.commands"),
+    ]
+
+    def __init__(self, mirror: AccountMirror | None, store: MirrorStore | None,
+                 connection_name: str, read_only: bool = False, *,
+                 keymap: Mapping[str, str] | None = None,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        """``store`` None: start on the connection screen, then open what it connects to."""
+        super().__init__()
+        self.mirror = mirror
+        self._store = store
+        self.connection_name = connection_name
+        # HTTP transport for connections made here (tests); None means the network.
+        self.transport = transport
+        self._client: SharpSpringClient | None = None
+        self.read_only = read_only
+        self.keymap = dict(keymap or {})
+        self.sync_progress: SyncProgress | None = None
+        self.sync_error: str | None = None
+        self._refreshed_at: dict[str, float] = {}
+        # Entities whose next change notice is the first sync closing, not news.
+        self._closing_sync: set[str] = set()
+
+    # -- start-up --------------------------------------------------------------------------
+
+    @property
+    def store(self) -> MirrorStore:
+        assert self._store is not None, "the app has no mirror before it connects"
+        return self._store
+
+    def on_mount(self) -> None:
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        if self._store is None:
+            self.push_screen(ConnectScreen(transport=self.transport), self._connected)
+        else:
+            self._open()
+
+    def _connected(self, connection: Connection | None) -> None:
+        """The connection screen saved a connection: open its mirror and start syncing."""
+        if connection is None:
+            self.exit()
+            return
+        self._client = open_client(connection, self.transport)
+        self._store = MirrorStore(mirror_path(connection.name, connection.account_id))
+        self.mirror = AccountMirror(self._client, self._store)
+        self.connection_name = connection.name
+        self._open()
+
+    async def on_unmount(self) -> None:
+        if self._client is not None:
+            with contextlib.suppress(Exception):
+                await self._client.aclose()
+
+    def _open(self) -> None:
+        self.push_screen(self.main_screen())
+        if self.mirror is not None:
+            self.mirror.on_change(self._mirror_changed)
+            self.mirror.on_batch(self._mirror_batch)
+            self.run_worker(self._keep_mirror_fresh(), group=MIRROR_GROUP, exclusive=True,
+                            exit_on_error=False, description="keep the mirror fresh")
+
+    def _mirror_changed(self, entity_key: str) -> None:
+        # Called by the mirror, possibly from another thread: post, never touch widgets.
+        closing = entity_key in self._closing_sync
+        self._closing_sync.discard(entity_key)
+        first_sync = self.sync_progress is not None and not self.sync_progress.done
+        self.post_message(EntityChanged(entity_key, announce=not (closing or first_sync)))
+
+    def _mirror_batch(self, batch: WatchBatch) -> None:
+        self.post_message(WatchArrived(batch))
+
+    def main_screen(self) -> MainScreen:
+        return MainScreen(self.store, self.connection_name, read_only=self.read_only,
+                          sync_state=self.sync_state if self.mirror is not None else None)
+
+    async def _keep_mirror_fresh(self) -> None:
+        assert self.mirror is not None
+        await self.mirror.run(progress=self._progress)
+
+    def _progress(self, progress: SyncProgress) -> None:
+        self.sync_progress = progress
+        if progress.done:
+            self._closing_sync = {e.key for e in BROWSABLE}
+        elif progress.entity:
+            now = time.monotonic()
+            if now - self._refreshed_at.get(progress.entity, 0.0) >= SYNC_REFRESH:
+                self._refreshed_at[progress.entity] = now
+                self.post_message(EntityChanged(progress.entity, announce=False))
+
+    def sync_state(self) -> SyncState:
+        """What the header says about the mirror right now."""
+        streams = self.mirror.scheduler.streams.values() if self.mirror is not None else None
+        quota = getattr(getattr(self.mirror, "client", None), "quota", None)
+        return describe(streams, self.sync_progress, quota, self.sync_error)
+
+    # -- mirror messages -------------------------------------------------------------------
+
+    @property
+    def main(self) -> MainScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    @on(MainScreen.Settled)
+    def _startup_over(self) -> None:
+        # What start-up built lives as long as the app: keep it out of the collector's
+        # full passes, which would otherwise land on a keystroke (50-100 ms at 100,000 leads).
+        gc.collect()
+        gc.freeze()
+
+    @on(EntityChanged)
+    def _entity_changed(self, event: EntityChanged) -> None:
+        main = self.main
+        if main is not None and any(e.key == event.entity_key for e in BROWSABLE):
+            main.mirror_changed(event.entity_key, announce=event.announce)
+
+    @on(WatchArrived)
+    def _watch_arrived(self, event: WatchArrived) -> None:
+        events = event.batch.events
+        if not events:
+            return
+        kinds = Counter(str(e.get("kind", "event")).replace("_", " ") for e in events)
+        summary = ", ".join(f"{n:,} {kind}" for kind, n in kinds.most_common())
+        if event.batch.catch_up:
+            self.notify(summary, title="While ssui was closed")
+        elif len(events) <= 3:
+            for e in events:
+                self.notify(str(e.get("title") or e.get("kind")),
+                            title=str(e.get("kind", "")).replace("_", " ").capitalize())
+        else:
+            self.notify(summary, title="New activity")
+
+    @on(Worker.StateChanged)
+    def _mirror_stopped(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != MIRROR_GROUP:
+            return
+        failed = failure(event)
+        if failed is not None:
+            self.sync_error = failed.text
+            self.notify(f"The mirror stopped syncing: {failed.text}", title="Sync stopped",
+                        severity="error", timeout=10)
+
+    @on(TaskFailed)
+    def _task_failed(self, event: TaskFailed) -> None:
+        """The one place a failed background task becomes a message to the user."""
+        self.notify(event.text, title=f"Failed {event.what}", severity="error")
+
+    # -- keys and commands -----------------------------------------------------------------
+
+    def action_toggle_keys(self) -> None:
+        """Show or hide the keys that work here (the focused widget's and the screen's)."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette offers what works here: views, then the actions bound right now."""
+        if isinstance(screen, MainScreen):
+            for e in BROWSABLE:
+                yield SystemCommand(f"Go to {e.plural}", f"Show the {e.plural.lower()} list",
+                                    partial(screen.action_show_view, e.key))
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            b = active.binding
+            if (not active.enabled or b.system or b.id is None or b.id.startswith(_NOT_COMMANDS)
+                    or b.id in seen or not b.description):
+                continue
+            seen.add(b.id)
+            shown = b.key_display or self.get_key_display(b)
+            help_text = escape(f"{b.tooltip or b.description} · key {shown or key}")
+            yield SystemCommand(b.description, help_text,
+                                partial(self.run_action, b.action, active.node))
+        yield from super().get_system_commands(screen)
+
+
+def binding_ids() -> dict[str, str]:
+    """Every binding id in the app and its default keys (what a keymap in config may set)."""
+    from ssui.tui.screens.filter import FilterScreen
+    from ssui.tui.widgets.entity_browser import EntityBrowser
+    from ssui.tui.widgets.record_picker import RecordPicker
+    from ssui.tui.widgets.record_table import RecordTable
+
+    out: dict[str, str] = {}
+    for cls in (SsuiApp, MainScreen, EntityBrowser, RecordTable, RecordPicker, FilterScreen):
+        for b in cls.BINDINGS:
+            if isinstance(b, Binding) and b.id:
+                out.setdefault(b.id, b.key)
+    return out
+
+
+def run_app(connection: Connection | None = None, *, read_only: bool = False,
+            store: MirrorStore | None = None, mirror: AccountMirror | None = None,
+            connection_name: str | None = None,
+            keymap: Mapping[str, str] | None = None) -> int:
+    """Run the app until the user quits; returns the exit status for the ``ssui`` command.
+
+    With a ``connection``, the app opens that account's mirror on disk (it paints at once
+    from what an earlier run synced) and keeps it fresh. With none (and no ``store``), it
+    starts on the connection screen. A ``store`` (and its ``mirror``) are browsed as given.
+    """
+    client = None
+    if mirror is None and store is None and connection is not None:
+        client = open_client(connection)
+        store = MirrorStore(mirror_path(connection.name, connection.account_id))
+        mirror = AccountMirror(client, store)
+    if store is None and mirror is not None:
+        store = mirror.store
+    name = connection_name or str(getattr(connection, "name", "") or "offline")
+    app = SsuiApp(mirror, store, name, read_only, keymap=keymap)
+    try:
+        app.run()
+    finally:
+        if client is not None:
+            with contextlib.suppress(Exception):
+                asyncio.run(client.aclose())
+        if store is not None:
+            store.close()
+    return app.return_code or 0

@@ -1,0 +1,143 @@
+"""The main screen: header, one tab per browsable entity (plus what is coming), footer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from ssui.entities import BROWSABLE
+from ssui.mirror import MirrorStore
+from ssui.tui.browse_state import ActiveFilter
+from ssui.tui.names import NameResolver
+from ssui.tui.screens.filter import FilterScreen
+from ssui.tui.sync_state import SyncState, describe
+from ssui.tui.widgets.app_header import AppHeader
+from ssui.tui.widgets.entity_browser import EntityBrowser
+
+# Views that are planned but not built yet: shown, marked, and explained.
+COMING: tuple[tuple[str, str, str], ...] = (
+    ("activity", "Activity",
+     "The live feed arrives next: new leads, accounts and opportunities, form fills, page "
+     "visits and email opens, as the mirror's watches see them."),
+    ("console", "Console",
+     "The API console arrives next: call any SharpSpring method, or send a free-form request, "
+     "with your credentials added for you and never shown."),
+)
+VIEW_KEYS = ("1", "2", "3", "4", "5", "6")
+
+
+def view_ids() -> list[str]:
+    return [e.key for e in BROWSABLE] + [key for key, _, _ in COMING]
+
+
+class MainScreen(Screen[None]):
+    """Browse the mirror: leads, accounts, campaigns and opportunities."""
+
+    CSS_PATH = Path(__file__).with_name("main.tcss")  # absolute: subclasses live elsewhere
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(key, f"show_view('{view}')", title, show=False, id=f"ssui.view.{view}")
+        for key, view, title in zip(
+            VIEW_KEYS, view_ids(),
+            [e.plural for e in BROWSABLE] + [title for _, title, _ in COMING], strict=True)
+    ]
+
+    def __init__(self, store: MirrorStore, connection_name: str, *, read_only: bool = False,
+                 sync_state: Callable[[], SyncState] | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.connection_name = connection_name
+        self.read_only = read_only
+        self.sync_state = sync_state
+        self.resolver = NameResolver(store)
+        self._settled = False
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader(self.connection_name, read_only=self.read_only)
+        with TabbedContent(id="views"):
+            for e in BROWSABLE:
+                with TabPane(e.plural, id=f"view-{e.key}"):
+                    yield EntityBrowser(self.store, e.key, resolver=self.resolver,
+                                        read_only=self.read_only, id=f"browse-{e.key}")
+            for key, title, text in COMING:
+                with TabPane(f"{title} [dim]soon[/]", id=f"view-{key}"), Vertical(
+                        classes="coming"):
+                    yield Static(f"{title}: coming soon", classes="coming-title")
+                    yield Static(text, classes="coming-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_sync_state()
+        if self.sync_state is not None:
+            self.set_interval(0.5, self.refresh_sync_state)
+        self.browser("lead").focus_table()
+
+    # -- views -----------------------------------------------------------------------------
+
+    @on(EntityBrowser.Ready)
+    def _first_lists_read(self, event: EntityBrowser.Ready) -> None:
+        if not self._settled and all(b.loaded_once for b in self.browsers):
+            self._settled = True
+            self.post_message(self.Settled())
+
+    class Settled(Message):
+        """Every list has shown its first rows: start-up is over."""
+
+    def browser(self, entity_key: str) -> EntityBrowser:
+        return self.query_one(f"#browse-{entity_key}", EntityBrowser)
+
+    @property
+    def browsers(self) -> list[EntityBrowser]:
+        return list(self.query(EntityBrowser))
+
+    @property
+    def current_view(self) -> str:
+        active = self.query_one(TabbedContent).active
+        return active.removeprefix("view-")
+
+    def action_show_view(self, view: str) -> None:
+        self.query_one(TabbedContent).active = f"view-{view}"
+
+    @on(TabbedContent.TabActivated)
+    def _view_shown(self, event: TabbedContent.TabActivated) -> None:
+        view = (event.pane.id or "").removeprefix("view-")
+        if any(e.key == view for e in BROWSABLE):
+            self.browser(view).focus_table()
+
+    # -- mirror ----------------------------------------------------------------------------
+
+    def refresh_sync_state(self) -> None:
+        state = self.sync_state() if self.sync_state is not None else describe(None)
+        self.query_one(AppHeader).show(state)
+
+    def mirror_changed(self, entity_key: str, *, announce: bool = True) -> None:
+        """Rows of ``entity_key`` changed: that list recounts, the others refresh names."""
+        self.resolver.forget(entity_key)
+        for b in self.browsers:
+            if b.entity.key == entity_key:
+                b.mirror_changed(announce=announce)
+            else:
+                b.names_changed()
+
+    # -- filters ---------------------------------------------------------------------------
+
+    @on(EntityBrowser.FilterRequested)
+    def _edit_filters(self, event: EntityBrowser.FilterRequested) -> None:
+        browser = event.browser
+
+        def done(result: tuple[ActiveFilter, ...] | None) -> None:
+            if result is not None:
+                browser.set_filters(result)
+            browser.focus_table()
+
+        self.app.push_screen(FilterScreen(self.store, browser.entity, browser.state.filters),
+                             done)

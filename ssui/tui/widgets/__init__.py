@@ -1,0 +1,1 @@
+"""The app's widgets: the record table, the entity browser, the detail pane, the header."""

@@ -1,0 +1,456 @@
+"""One browser for every entity: the table, search, sort, filters, status line and detail.
+
+The registry decides everything entity-specific (columns, labels, which filters exist, which
+fields are searchable); there is no lead browser or account browser. The browser keeps its
+state (cursor, sort, search, filters, detail open or not) for as long as it is mounted, so a
+tab switch or opening the detail loses nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import var
+from textual.widget import Widget
+from textual.widgets import Input, Static
+from textual.worker import Worker, get_current_worker
+
+from ssui.entities import Entity
+from ssui.mirror import MirrorStore
+from ssui.tui.browse_state import ActiveFilter, BrowseState
+from ssui.tui.messages import TaskFailed, failure
+from ssui.tui.names import NameResolver
+from ssui.tui.rows import MirrorRows
+from ssui.tui.widgets.css import tcss_next_to
+from ssui.tui.widgets.record_detail import RecordDetail
+from ssui.tui.widgets.record_table import BLOCK, Record, RecordTable
+
+# A read the user waits on runs inline while the last read took less than this (seconds).
+INLINE_BUDGET = 0.045
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    version: int
+    source: MirrorRows
+    count: int
+    total: int
+    cursor: int
+    rows: dict[int, list[Record]]
+    keep_screen_row: int | None
+    grew: int
+
+
+class EntityBrowser(Widget):
+    """Browse one entity's records from the mirror."""
+
+    DEFAULT_CSS = tcss_next_to(__file__)
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="ssui.search"),
+        Binding("f", "filter", "Filter", id="ssui.filter"),
+        Binding("F", "clear_filters", "Clear filters", id="ssui.filter.clear"),
+        Binding("s", "sort", "Sort", id="ssui.sort"),
+        Binding("S", "reverse_sort", "Reverse", id="ssui.sort.reverse"),
+        Binding("d", "toggle_detail", "Detail", id="ssui.detail"),
+        Binding("v", "flip_split", "Split ↔", id="ssui.detail.flip"),
+        Binding("r", "refresh", "Refresh", show=False, id="ssui.refresh"),
+        Binding("n", "new_record", "New", show=False, id="ssui.record.new"),
+        Binding("e", "edit_record", "Edit", show=False, id="ssui.record.edit"),
+        Binding("escape", "back", "Back", show=False, id="ssui.back"),
+    ]
+
+    detail_open: var[bool] = var(False)
+    split_below: var[bool] = var(False)
+
+    class FilterRequested(Message):
+        """The user asked to edit this browser's filters (the screen shows the form)."""
+
+        def __init__(self, browser: EntityBrowser) -> None:
+            super().__init__()
+            self.browser = browser
+
+        @property
+        def control(self) -> EntityBrowser:
+            return self.browser
+
+    class Ready(Message):
+        """The list shows its first rows."""
+
+        def __init__(self, browser: EntityBrowser) -> None:
+            super().__init__()
+            self.browser = browser
+
+        @property
+        def control(self) -> EntityBrowser:
+            return self.browser
+
+    class Loaded(Message):
+        """A worker read a query's count and first rows."""
+
+        def __init__(self, browser: EntityBrowser, result: _Loaded) -> None:
+            super().__init__()
+            self.browser = browser
+            self.result = result
+
+    def __init__(self, store: MirrorStore, entity_key: str, *,
+                 resolver: NameResolver | None = None, read_only: bool = False,
+                 name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.store = store
+        self.entity: Entity = store.entity(entity_key)
+        self.resolver = resolver or NameResolver(store)
+        self.read_only = read_only
+        self.state = BrowseState()
+        self.count = 0
+        self.total = 0
+        self.new_rows = 0
+        self.loaded_once = False
+        self.error: str | None = None
+        self._version = 0
+        self._shown: tuple[str, str, str, bool] | None = None
+        self._read_seconds = 0.0
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        noun = self.entity.plural.lower()
+        searchable = ", ".join(f.label.lower() for f in self.entity.searchable_fields[:4])
+        with Container(id="split"):
+            with Vertical(id="list"):
+                with Horizontal(id="searchbar", classes="-hidden"):
+                    yield Static("/", id="search-prompt")
+                    yield Input(placeholder=f"search {noun} by {searchable}", id="search",
+                                compact=True)
+                yield Static(id="chips", classes="-hidden")
+                yield RecordTable(self.entity, resolver=self.resolver, id="table")
+                with Horizontal(id="statusbar"):
+                    yield Static(id="status")
+                    yield Static(id="badge")
+            yield RecordDetail(self.store, resolver=self.resolver, id="detail")
+
+    @property
+    def table(self) -> RecordTable:
+        return self.query_one("#table", RecordTable)
+
+    @property
+    def detail(self) -> RecordDetail:
+        return self.query_one("#detail", RecordDetail)
+
+    @property
+    def search_input(self) -> Input:
+        return self.query_one("#search", Input)
+
+    def _show_search(self, shown: bool) -> None:
+        self.query_one("#searchbar").set_class(not shown, "-hidden")
+
+    def on_mount(self) -> None:
+        self.detail.display = False
+        self.watch(self.table, "scroll_y", self._scrolled, init=False)
+        self.watch(self.search_input, "value", self._search_typed, init=False)
+        self.reload()
+
+    def focus_table(self) -> None:
+        self.table.focus()
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def reload(self, *, keep: Record | None = None, cursor: int = 0,
+               keep_screen_row: bool = False, announce: bool = False,
+               interactive: bool = False) -> None:
+        """Re-read the count and the rows around the cursor.
+
+        Reads run in a worker. A read the user is waiting on (a search keystroke, a sort) runs
+        at once on this thread while the last such read took under ``INLINE_BUDGET``: its
+        rows then reach the screen in the same frame as the keystroke instead of a frame or
+        two later. A slower mirror (a bigger account, a busy disk) goes back to the worker.
+        """
+        self._version += 1
+        query = self.state.query(self.entity.key)
+        table = self.table
+        screen_row = table.cursor_row - table.top_row if keep_screen_row else None
+        args = (self._version, MirrorRows(self.store, query), keep, cursor, screen_row,
+                self.count if announce else None, interactive)
+        if interactive and self.loaded_once and self._read_seconds < INLINE_BUDGET:
+            try:
+                result = self._read(*args)
+            except Exception as exc:  # the same path a failed worker takes
+                self._failed(TaskFailed("reading the list", exc))
+                return
+            self._show_loaded(result)
+        else:
+            self._load(*args)
+
+    def _read(self, version: int, source: MirrorRows, keep: Record | None, cursor: int,
+              screen_row: int | None, old_count: int | None, timed: bool) -> _Loaded:
+        """Read a query's count and the rows around the cursor (any thread)."""
+        started = time.perf_counter()
+        count = source.count()
+        total = self.store.count_all(self.entity.key) if source.query.filters or (
+            source.query.search) else count
+        if keep is not None:
+            found = source.index_of(keep)
+            cursor = found if found is not None else min(cursor, max(count - 1, 0))
+        cursor = max(0, min(cursor, count - 1))
+        start = cursor // BLOCK * BLOCK
+        rows = {start: source.rows(start, BLOCK)}
+        if cursor % BLOCK > BLOCK - 40 and start + BLOCK < count:
+            rows[start + BLOCK] = source.rows(start + BLOCK, BLOCK)
+        self.resolver.prime_rows([c.field for c in self.table.columns],
+                                 [r for chunk in rows.values() for r in chunk])
+        grew = max(0, count - old_count) if old_count is not None else 0
+        if timed:  # only reads a person waits on decide whether the next one runs inline
+            self._read_seconds = time.perf_counter() - started
+        return _Loaded(version, source, count, total, cursor, rows, screen_row, grew)
+
+    @work(thread=True, exclusive=True, group="browse", exit_on_error=False,
+          description="reading the list")
+    def _load(self, version: int, source: MirrorRows, keep: Record | None, cursor: int,
+              screen_row: int | None, old_count: int | None, timed: bool) -> None:
+        result = self._read(version, source, keep, cursor, screen_row, old_count, timed)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(self, result))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        event.stop()
+        self._show_loaded(event.result)
+
+    def _show_loaded(self, r: _Loaded) -> None:
+        if r.version != self._version:
+            return  # a newer query is on its way
+        self.count, self.total, self.error = r.count, r.total, None
+        self.new_rows += r.grew
+        table = self.table
+        top = None
+        if r.keep_screen_row is not None:
+            top = r.cursor - r.keep_screen_row
+        table.load(r.source, count=r.count, cursor=r.cursor, top=top, rows=r.rows)
+        table.set_sort(self.state.sort, self.state.descending)
+        if not self.loaded_once:
+            self.loaded_once = True
+            self.post_message(self.Ready(self))
+        self._show_status()
+
+    def _failed(self, failed: TaskFailed) -> None:
+        self.error = failed.text
+        self._show_status()
+        self.post_message(failed)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        failed = failure(event)
+        if failed is not None:
+            self._failed(failed)
+
+    def mirror_changed(self, *, announce: bool = True) -> None:
+        """The mirror's rows of this entity changed: recount, keep the cursor where it is.
+
+        With ``announce``, rows beyond the last count show as "+N new".
+        """
+        entity = self.store.entity(self.entity.key)
+        if entity != self.entity:  # custom fields arrived with the sync
+            self.entity = entity
+            self.table.set_fields(entity)
+        self.reload(keep=self.table.highlighted, cursor=self.table.cursor_row,
+                    keep_screen_row=True, announce=announce)
+
+    def names_changed(self) -> None:
+        """Names of referenced records may have changed (e.g. an account was renamed)."""
+        self.table.reformat()
+
+    # -- status line -----------------------------------------------------------------------
+
+    def _scrolled(self, _old: float, _new: float) -> None:
+        self._show_status()
+
+    @on(RecordTable.ViewChanged)
+    def _resized(self, event: RecordTable.ViewChanged) -> None:
+        event.stop()
+        self._show_status()
+
+    def status_text(self) -> str:
+        """The status line as plain text: the rows in view and honest counts."""
+        noun = self.entity.plural.lower()
+        if self.error:
+            return f"Could not read the mirror: {self.error}"
+        if not self.loaded_once:
+            return f"Reading {noun}…"
+        parts: list[str] = []
+        if self.count == 0:
+            if self.state.narrowed:
+                parts.append(f"0 matches · {self.total:,} {noun}")
+            else:
+                parts.append(f"No {noun} in the mirror yet")
+        else:
+            first = self.table.top_row + 1
+            last = min(self.table.top_row + self.table.visible_rows, self.count)
+            span = f"{first:,}–{last:,} of {self.count:,}"
+            if self.state.narrowed:
+                parts.append(f"{span} matches · {self.total:,} {noun}")
+            else:
+                parts.append(f"{span} {noun}")
+        if self.state.sort:
+            label = self.entity.field(self.state.sort).label if self.entity.has_field(
+                self.state.sort) else self.state.sort
+            parts.append(f"sorted by {label} {'▼' if self.state.descending else '▲'}")
+        elif self.state.descending:
+            parts.append("newest first")
+        return "  ·  ".join(parts)
+
+    def _show_status(self) -> None:
+        """Update the status line, badge and chips; only what changed is redrawn."""
+        text = self.status_text()
+        badge_text = f"+{self.new_rows:,} new" if self.new_rows else ""
+        chips_text = "   ".join(f"▸ {a.label}" for a in self.state.filters)
+        shown = (text, badge_text, chips_text, self.error is not None)
+        if shown == self._shown:
+            return
+        old = self._shown
+        self._shown = shown
+        status = self.query_one("#status", Static)
+        # The status line is one row of fixed width: no layout pass for a new text.
+        status.update(text, layout=False)
+        status.set_class(self.error is not None, "-error")
+        if old is None or old[1] != badge_text:
+            badge = self.query_one("#badge", Static)
+            badge.update(badge_text)
+            badge.set_class(bool(self.new_rows), "-new")
+        if old is None or old[2] != chips_text:
+            chips = self.query_one("#chips", Static)
+            chips.update(chips_text)
+            chips.set_class(not self.state.filters, "-hidden")
+
+    # -- state changes ---------------------------------------------------------------------
+
+    def apply(self, state: BrowseState, *, keep_record: bool = False) -> None:
+        """Show ``state`` (search, sort, filters); the cursor stays on its record if asked."""
+        self.state = state
+        self.new_rows = 0
+        keep = self.table.highlighted if keep_record else None
+        self.reload(keep=keep, cursor=0, interactive=True)
+        self.refresh_bindings()  # "Clear filters" shows only while a filter is set
+        self._show_status()
+
+    def set_filters(self, filters: tuple[ActiveFilter, ...]) -> None:
+        self.apply(replace(self.state, filters=filters))
+
+    def _search_typed(self, value: str) -> None:
+        # A watcher, not the Changed message: it runs before the keystroke's frame is drawn,
+        # so the matches can appear in that same frame.
+        if value != self.state.search:
+            self.apply(replace(self.state, search=value))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value:
+            self._show_search(False)
+        self.table.focus()
+
+    @on(RecordTable.SortRequested)
+    def _header_clicked(self, event: RecordTable.SortRequested) -> None:
+        event.stop()
+        if event.column == self.state.sort:
+            self.apply(replace(self.state, descending=not self.state.descending),
+                       keep_record=True)
+        else:
+            self.apply(replace(self.state, sort=event.column, descending=False),
+                       keep_record=True)
+
+    @on(RecordTable.RowHighlighted)
+    def _highlighted(self, event: RecordTable.RowHighlighted) -> None:
+        event.stop()
+        if self.detail_open and event.record is not None:
+            self.detail.show(self.entity, event.record)
+        self._show_status()
+
+    @on(RecordTable.RowSelected)
+    def _selected(self, event: RecordTable.RowSelected) -> None:
+        event.stop()
+        self.action_toggle_detail()
+
+    def watch_detail_open(self, open_: bool) -> None:
+        detail = self.detail
+        detail.display = open_
+        if open_ and self.table.highlighted is not None:
+            detail.show(self.entity, self.table.highlighted)
+
+    def watch_split_below(self, below: bool) -> None:
+        self.query_one("#split").set_class(below, "-below")
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("new_record", "edit_record") and self.read_only:
+            return False
+        # "Clear filters" only exists while a filter is set.
+        return action != "clear_filters" or bool(self.state.filters)
+
+    def action_search(self) -> None:
+        self._show_search(True)
+        self.search_input.focus()
+
+    def action_filter(self) -> None:
+        self.post_message(self.FilterRequested(self))
+
+    def action_clear_filters(self) -> None:
+        self.set_filters(())
+
+    def action_sort(self) -> None:
+        """Sort by the column at the column cursor; pressed again, move on to the next column."""
+        table = self.table
+        column = table.current_column
+        if column is None:
+            return
+        if column.name == self.state.sort:
+            table.move_column((table.cursor_column + 1) % len(table.columns))
+            column = table.current_column
+            assert column is not None
+        self.apply(replace(self.state, sort=column.name, descending=False), keep_record=True)
+
+    def action_reverse_sort(self) -> None:
+        self.apply(replace(self.state, descending=not self.state.descending), keep_record=True)
+
+    def action_toggle_detail(self) -> None:
+        self.detail_open = not self.detail_open
+
+    def action_flip_split(self) -> None:
+        if not self.detail_open:
+            self.detail_open = True
+        self.split_below = not self.split_below
+
+    def action_refresh(self) -> None:
+        self.new_rows = 0
+        self.reload(keep=self.table.highlighted, cursor=self.table.cursor_row,
+                    keep_screen_row=True)
+
+    def action_new_record(self) -> None:
+        self.notify(f"Creating {self.entity.plural.lower()} arrives with the record form.",
+                    title="Not yet")
+
+    def action_edit_record(self) -> None:
+        self.notify(f"Editing {self.entity.plural.lower()} arrives with the record form.",
+                    title="Not yet")
+
+    def action_back(self) -> None:
+        """Escape: leave the search box (clearing it), else close the detail."""
+        box = self.search_input
+        if box.has_focus:
+            box.value = ""
+            self._show_search(False)
+            self.table.focus()
+        elif self.detail_open:
+            self.detail_open = False
+        elif self.state.search:
+            box.value = ""
+            self._show_search(False)
+

@@ -1,0 +1,250 @@
+"""The app: keys by id, help and palette for what works here, read-only, and the mirror's news."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from textual.binding import Binding
+from textual.widgets import HelpPanel, Static
+
+from ssui.mirror import MirrorStore
+from ssui.mirror.scheduler import StreamStatus
+from ssui.mirror.sync import SyncProgress
+from ssui.tui.app import SsuiApp, binding_ids
+from ssui.tui.sample import SampleSize, lead
+from ssui.tui.screens.main import MainScreen
+from ssui.tui.widgets.app_header import AppHeader
+from ssui.tui.widgets.entity_browser import EntityBrowser
+
+from .helpers import FakeMirror, settle
+
+AppMaker = Callable[..., SsuiApp]
+
+
+def browser(app: SsuiApp, key: str = "lead") -> EntityBrowser:
+    assert isinstance(app.screen, MainScreen)
+    return app.screen.browser(key)
+
+
+def header_text(app: SsuiApp) -> str:
+    header = app.screen.query_one(AppHeader)
+    return " ".join(str(s.content) for s in header.query(Static))
+
+
+def new_leads(store: MirrorStore, first_id: int, n: int) -> None:
+    size = SampleSize(leads=first_id + n)
+    stamp = datetime(2026, 6, 1, tzinfo=UTC)
+    store.upsert("lead", [{**lead(i, size), "createTimestamp": stamp, "updateTimestamp": stamp}
+                          for i in range(first_id - 1, first_id - 1 + n)])
+
+
+def test_every_binding_has_an_id_in_the_ssui_namespace() -> None:
+    from ssui.tui.screens.filter import FilterScreen
+    from ssui.tui.widgets.record_picker import RecordPicker
+    from ssui.tui.widgets.record_table import RecordTable
+
+    for cls in (SsuiApp, MainScreen, EntityBrowser, RecordTable, RecordPicker, FilterScreen):
+        for b in cls.BINDINGS:
+            assert isinstance(b, Binding) and b.id and b.id.startswith("ssui."), (cls, b)
+    ids = binding_ids()
+    assert ids["ssui.search"] == "slash" and ids["ssui.detail"] == "d"
+
+
+def test_no_action_is_reachable_only_through_a_chord() -> None:
+    for b_id, keys in binding_ids().items():
+        assert any("+" not in k for k in keys.split(",")), b_id
+
+
+async def test_a_keymap_remaps_a_key_by_binding_id(make_app: AppMaker) -> None:
+    app = make_app(keymap={"ssui.detail": "o"})
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        b = browser(app)
+        await pilot.press("d")
+        await settle(pilot)
+        assert not b.detail_open
+        await pilot.press("o")
+        await settle(pilot)
+        assert b.detail_open
+
+
+async def test_question_mark_and_f1_show_and_hide_the_keys_that_work_here(
+        make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert app.screen.query(HelpPanel)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert not app.screen.query(HelpPanel)
+
+
+async def test_the_palette_offers_the_actions_that_work_here(make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for wanted in ("Go to Accounts", "Search", "Filter", "Sort", "Detail", "Edit", "Quit"):
+            assert wanted in titles
+        assert "Clear filters" not in titles  # no filter is set
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Detail")
+        await command.callback()
+        await settle(pilot)
+        assert browser(app).detail_open
+
+
+async def test_colon_opens_the_command_palette(make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CommandPalette"
+
+
+async def test_read_only_hides_the_actions_that_would_change_records(
+        make_app: AppMaker) -> None:
+    app = make_app(read_only=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Edit" not in titles and "New" not in titles and "Search" in titles
+        assert "read-only" in header_text(app)
+        assert browser(app).read_only
+
+
+async def test_activity_and_console_are_shown_and_marked_as_coming(make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and app.screen.current_view == "activity"
+        texts = " ".join(str(s.content) for s in app.screen.query(".coming-title").results(
+            Static))
+        assert "Activity: coming soon" in texts and "Console: coming soon" in texts
+
+
+async def test_without_a_mirror_the_header_says_it_shows_an_offline_copy(
+        make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert "acme-test" in header_text(app) and "offline copy" in header_text(app)
+
+
+async def test_the_header_shows_sync_state_and_calls_used_today(
+        make_app: AppMaker, store: MirrorStore) -> None:
+    mirror = FakeMirror(store)
+    app = make_app(mirror)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await mirror.running.wait()
+        assert isinstance(app.screen, MainScreen)
+        app.screen.refresh_sync_state()
+        await settle(pilot)
+        assert "in sync" in header_text(app) and "1,234 / 50,000 calls today" in header_text(app)
+        leads = mirror.scheduler.streams["leads"]
+        leads.status, leads.last_error = StreamStatus.FAILING, "HTTP 503 from SharpSpring"
+        app.screen.refresh_sync_state()
+        await settle(pilot)
+        assert "failing: leads" in header_text(app)
+        assert "HTTP 503" in header_text(app)
+
+
+async def test_new_leads_are_announced_without_moving_the_cursor(
+        make_app: AppMaker, store: MirrorStore) -> None:
+    mirror = FakeMirror(store)
+    app = make_app(mirror)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        b = browser(app)
+        await pilot.press(*["down"] * 4)
+        before = (b.table.cursor_row, b.table.top_row, b.table.highlighted)
+        new_leads(store, 301, 3)
+        mirror.changed("lead")
+        await settle(pilot)
+        assert (b.table.cursor_row, b.table.top_row, b.table.highlighted) == before
+        assert b.new_rows == 3 and b.count == 303
+        assert "+3 new" in str(b.query_one("#badge", Static).content)
+        assert b.status_text().endswith("of 303 leads")
+
+
+async def test_new_leads_at_the_top_keep_the_cursor_on_its_lead(
+        make_app: AppMaker, store: MirrorStore) -> None:
+    mirror = FakeMirror(store)
+    app = make_app(mirror)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        b = browser(app)
+        await pilot.press("S")  # newest first: new leads arrive above the cursor
+        await settle(pilot)
+        await pilot.press("home", *["down"] * 4)
+        chosen = b.table.highlighted
+        assert chosen is not None and chosen["id"] == 296
+        screen_row = b.table.cursor_row - b.table.top_row
+        new_leads(store, 301, 2)
+        mirror.changed("lead")
+        await settle(pilot)
+        assert b.table.highlighted == chosen
+        assert b.table.cursor_row == 6 and b.table.cursor_row - b.table.top_row == screen_row
+        assert b.new_rows == 2
+
+
+async def test_rows_filling_the_mirror_during_the_first_sync_are_not_announced_as_new(
+        make_app: AppMaker, store: MirrorStore) -> None:
+    mirror = FakeMirror(store)
+    app = make_app(mirror)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        b = browser(app)
+        new_leads(store, 301, 50)
+        app._progress(SyncProgress(entity="lead", records=350, entities_total=8))
+        await settle(pilot)
+        assert b.count == 350 and b.new_rows == 0
+        app._progress(SyncProgress(entity="", records=350, done=True))
+        new_leads(store, 351, 5)
+        mirror.changed("lead")  # the first sync's closing notice
+        await settle(pilot)
+        assert b.count == 355 and b.new_rows == 0
+        new_leads(store, 356, 2)
+        mirror.changed("lead")  # news from here on
+        await settle(pilot)
+        assert b.new_rows == 2
+
+
+async def test_a_failing_mirror_read_becomes_a_toast_and_a_status_line_not_a_crash(
+        make_app: AppMaker, store: MirrorStore) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        b = browser(app)
+
+        def broken(*_: object) -> int:
+            raise RuntimeError("database is locked")
+
+        store.count = broken  # type: ignore[method-assign,assignment]
+        await pilot.press("slash", "a")
+        await settle(pilot)
+        assert b.status_text() == "Could not read the mirror: database is locked"
+        assert any("database is locked" in n.message for n in app._notifications)
+        assert app.is_running
+
+
+async def test_a_mirror_that_stops_syncing_is_reported_and_the_app_keeps_running(
+        make_app: AppMaker, store: MirrorStore) -> None:
+    mirror = FakeMirror(store, fail_with=ConnectionError("account disabled"))
+    app = make_app(mirror)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await mirror.running.wait()
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        app.screen.refresh_sync_state()
+        await settle(pilot)
+        assert "sync stopped" in header_text(app)
+        assert any("account disabled" in n.message for n in app._notifications)
+        assert app.is_running and browser(app).count == 300

@@ -1,0 +1,56 @@
+"""Rows come from the mirror one window at a time, and a record's place is found in SQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ssui.mirror import Filter, MirrorStore, Query
+from ssui.tui.browse_state import email_list
+from ssui.tui.names import NameResolver
+from ssui.tui.rows import MirrorRows
+
+
+@pytest.mark.parametrize("sort", [None, "lastName", "leadScore", "updateTimestamp", "ownerID",
+                                  "region_5f1a", "active"])
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("search", ["", "ada"])
+def test_a_records_position_matches_the_order_the_table_shows(
+        store: MirrorStore, sort: str | None, descending: bool, search: str) -> None:
+    rows = MirrorRows(store, Query("lead", search=search, sort=sort, descending=descending))
+    everything = rows.rows(0, rows.count())
+    for i in range(0, len(everything), 7):
+        assert rows.index_of(everything[i]) == i
+
+
+def test_a_record_that_no_longer_matches_has_no_position(store: MirrorStore) -> None:
+    rows = MirrorRows(store, Query("lead", filters=(Filter("ownerID", "=", 1),)))
+    other = store.get("lead", 2)
+    assert other is not None and other["ownerID"] != 1
+    assert rows.index_of(other) is None
+
+
+def test_names_are_fetched_once_per_window_and_cached(store: MirrorStore) -> None:
+    names = NameResolver(store)
+    lead = store.entity("lead")
+    page = store.page(Query("lead", limit=50))
+    names.prime_rows(lead.references, page)
+    calls: list[object] = []
+    store_get_many = store.get_many
+
+    def counting(*args: Any, **kwargs: Any) -> dict[int, dict[str, Any]]:
+        calls.append(args)
+        return store_get_many(*args, **kwargs)
+
+    store.get_many = counting  # type: ignore[method-assign]
+    assert names(lead.field("ownerID"), 1) == "Maya Lind"
+    assert names(lead.field("accountID"), page[0]["accountID"]) == "Acme Ltd"
+    assert calls == []
+    assert names(lead.field("accountID"), 99_999) == "#99999"
+
+
+def test_email_lists_split_on_commas_spaces_and_semicolons_without_duplicates() -> None:
+    assert email_list(" Ann@acme.io, bob@globex.com;ann@acme.io\n<cy@x.io> ") == (
+        "ann@acme.io", "bob@globex.com", "cy@x.io")
+    assert email_list(" , ") == ()

@@ -1,0 +1,80 @@
+"""What each main view looks like at 120×36, against SVGs a person has looked at.
+
+Update after an intended change with ``pytest tests/tui --snapshot-update`` and review the SVGs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from ssui.tui.app import SsuiApp
+
+from .helpers import settle
+
+SIZE = (120, 36)
+Compare = Callable[..., bool]
+AppMaker = Callable[..., SsuiApp]
+
+
+def keys(*pressed: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Settle, press ``pressed``, settle again; no cursor blinking in the picture."""
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        for key in pressed:
+            await pilot.press(key)
+            await settle(pilot)
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False
+        await settle(pilot)
+    return run
+
+
+def test_the_leads_list(snap_compare: Compare, make_app: AppMaker) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("down", "down"))
+
+
+def test_a_lead_with_its_detail_beside_the_list(snap_compare: Compare,
+                                                 make_app: AppMaker) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE,
+                        run_before=keys(*["down"] * 5, "d"))
+
+
+def test_a_lead_with_its_detail_below_the_list(snap_compare: Compare,
+                                                make_app: AppMaker) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE,
+                        run_before=keys(*["down"] * 5, "d", "v"))
+
+
+def test_leads_searched_and_sorted(snap_compare: Compare, make_app: AppMaker) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE,
+                        run_before=keys("slash", "o", "s", "l", "o", "enter", "right", "right",
+                                        "s"))
+
+
+def test_the_accounts_list(snap_compare: Compare, make_app: AppMaker) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("2"))
+
+
+def test_the_campaigns_list(snap_compare: Compare, make_app: AppMaker) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("3"))
+
+
+def test_the_opportunities_list(snap_compare: Compare, make_app: AppMaker) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("4"))
+
+
+def test_the_opportunity_filter_dialog(snap_compare: Compare, make_app: AppMaker) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE,
+                        run_before=keys("4", "f", "t", "o", "m"))
+
+
+def test_a_view_that_is_still_coming(snap_compare: Compare, make_app: AppMaker) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("5"))
+
+
+def test_the_keys_panel(snap_compare: Compare, make_app: AppMaker) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("question_mark"))
