@@ -110,7 +110,8 @@ class AccountMirror:
             Stream("campaigns", records("campaign"), share=0.03),
             Stream("opportunity_leads", records("opportunity_lead"), share=0.02),
             Stream("lookups", lookups, share=0.01, cost=3.0),
-            Stream("reconcile", reconcile, share=0.01, cost=20.0, max_interval=6 * 3600),
+            Stream("reconcile", reconcile, share=0.01, cost=20.0, max_interval=6 * 3600,
+                   deferred=True),
         ]
 
     # -- running ---------------------------------------------------------------------------

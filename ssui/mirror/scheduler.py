@@ -49,6 +49,8 @@ class Stream:
     cost: float = 1.0
     min_interval: float = 2.0
     max_interval: float = 3600.0
+    # A deferred stream first runs one interval after start, not at once (costly passes).
+    deferred: bool = False
     # State, for the app's status line.
     status: StreamStatus = StreamStatus.IDLE
     interval: float = 0.0
@@ -86,7 +88,7 @@ class Scheduler:
         self.plan()
         now = clock()
         for s in self.streams.values():
-            s.next_due = now
+            s.next_due = now + (s.interval if s.deferred else 0.0)
 
     def plan(self) -> None:
         """Derive each stream's interval from its share of the budget."""

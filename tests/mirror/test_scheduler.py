@@ -108,3 +108,12 @@ def test_a_nearly_spent_daily_quota_slows_every_stream() -> None:
     left = 0
     s.plan()
     assert s.streams["a"].interval == s.streams["a"].max_interval
+
+
+def test_a_deferred_stream_waits_one_interval_before_its_first_run() -> None:
+    clock = FakeClock()
+    s = Scheduler([Stream("cheap", _noop, share=0.5),
+                   Stream("costly", _noop, share=0.5, cost=20, deferred=True)], clock=clock)
+    assert [st.name for st in s.due()] == ["cheap"]
+    clock.t += s.streams["costly"].interval
+    assert "costly" in [st.name for st in s.due()]
