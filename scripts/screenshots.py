@@ -2,9 +2,9 @@
 
 Run:  python scripts/screenshots.py [--size 140x40] [--png]
 
-The app runs headless at a fixed size on a deterministic sample account (``ssui.tui.sample``),
-with local time pinned to UTC, so the pictures only change when the app does. Until an
-in-memory seeded sandbox exists, the sample account stands in for it.
+The app runs headless at a fixed size on an in-memory sandbox seeded with a fixed seed and a
+fixed "now" (copied into an in-memory mirror by the real sync engine), with local time pinned
+to UTC, so the pictures only change when the app or the sandbox does.
 """
 
 from __future__ import annotations
@@ -22,10 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import httpx
 from textual.widgets import Input
 
+from ssui.api import SharpSpringClient
+from ssui.mirror import MirrorStore
+from ssui.mirror.sync import SyncEngine
+from ssui.sandbox import SandboxConfig, create_app
 from ssui.tui.app import SsuiApp
-from ssui.tui.sample import SampleSize, sample_store
 from ssui.tui.testing import settle
 
 OUT = Path(__file__).resolve().parents[1] / "screenshots"
@@ -38,11 +42,14 @@ class Shot:
     name: str
     title: str
     keys: tuple[str, ...]
+    connect: bool = False
 
 
 DOWN5 = ("down",) * 5
 
 SHOTS: tuple[Shot, ...] = (
+    Shot("connect", "Connect", ("A", "C", "M", "E", "minus", "1", "enter", "enter"),
+         connect=True),
     Shot("leads", "Leads", ("down", "down", "down")),
     Shot("lead-detail", "Lead detail", (*DOWN5, "d")),
     Shot("lead-detail-below", "Lead detail below the list", (*DOWN5, "d", "v")),
@@ -57,8 +64,24 @@ SHOTS: tuple[Shot, ...] = (
 )
 
 
-async def take(shot: Shot, size: tuple[int, int], out: Path) -> Path:
-    app = SsuiApp(None, sample_store(SampleSize()), "acme-demo")
+SEEDED_AT = 1_767_225_600.0  # 2026-01-01 00:00 UTC: the sandbox's "now" for the pictures
+
+
+async def seeded_mirror() -> MirrorStore:
+    """A seeded sandbox (500 leads), copied by the sync engine into an in-memory mirror."""
+    sandbox = create_app(SandboxConfig(db=":memory:", seed=1, leads=500, activity=0,
+                                       limits=False, seed_anchor=SEEDED_AT,
+                                       clock=lambda: SEEDED_AT))
+    store = MirrorStore()
+    async with SharpSpringClient(sandbox.config.account_id, sandbox.config.secret_key,
+                                 base_url="http://127.0.0.1/pubapi", rate_limit=None,
+                                 transport=httpx.ASGITransport(app=sandbox)) as client:
+        await SyncEngine(client, store).full_sync()
+    return store
+
+
+async def take(shot: Shot, size: tuple[int, int], out: Path, store: MirrorStore) -> Path:
+    app = SsuiApp(None, None if shot.connect else store, "sandbox")
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         for key in shot.keys:
@@ -83,10 +106,11 @@ def to_png(svg: Path) -> Path | None:
 
 async def main(size: tuple[int, int], out: Path, png: bool, only: Sequence[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    store = await seeded_mirror()
     for shot in SHOTS:
         if only and shot.name not in only:
             continue
-        svg = await take(shot, size, out)
+        svg = await take(shot, size, out, store)
         made = [svg.name]
         if png:
             p = to_png(svg)

@@ -30,6 +30,11 @@ def keys(*pressed: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
         for box in pilot.app.screen.query(Input):
             box.cursor_blink = False
         await settle(pilot)
+        # A scrollbar that appeared asks for a layout on a later frame; under load the
+        # picture could be taken before it. Lay out now, so the picture never depends on it.
+        pilot.app.screen.refresh(layout=True)
+        await pilot.pause()
+        await settle(pilot)
     return run
 
 
