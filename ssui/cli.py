@@ -39,6 +39,7 @@ from ssui.config import (
     env_overrides,
     find_secret,
     list_profiles,
+    load_keymap,
     open_client,
     resolve_connection,
     resolve_profile,
@@ -165,6 +166,9 @@ def _build_parser(load_sandbox: bool = False) -> _Parser:
     _add_config(commands)
     _add_call(commands)
     _add_sandbox(commands, load_sandbox)
+    keys = commands.add_parser(
+        "keys", help="list the app's key binding ids, their keys, and how to remap them")
+    keys.set_defaults(handler=_keys)
     mirror_commands.add_parsers(commands)
     for name in ("sync", "watch"):
         # As for `call`: `ssui sync --profile X` and `ssui --profile X sync` both work.
@@ -298,7 +302,24 @@ def _run_app(args: argparse.Namespace) -> int:
         if args.profile is not None or list_profiles() or env_overrides():
             raise
         connection = None  # the first run: the app asks on its connection screen
-    return int(app.run_app(connection, read_only=args.read_only) or 0)
+    keymap = load_keymap(app.binding_ids())
+    return int(app.run_app(connection, read_only=args.read_only, keymap=keymap) or 0)
+
+
+def _keys(args: argparse.Namespace) -> int:
+    """`ssui keys`: every binding id with its default keys and any [keymap] override."""
+    app, _ = _optional_module("ssui.tui.app", "ssui.tui")
+    if app is None:
+        raise NotBuiltError("the terminal app is not built yet")
+    ids: dict[str, str] = app.binding_ids()
+    overrides = load_keymap(ids)
+    width = max(map(len, ids)) + 2
+    for binding_id, default in sorted(ids.items()):
+        now = overrides.get(binding_id)
+        print(f"{binding_id:<{width}}{now or default}" + (f"  (default {default})" if now else ""))
+    print(f"\nremap in {config_paths().config_file} under [keymap], e.g."
+          f' "ssui.search" = "slash,ctrl+f"')
+    return 0
 
 
 def _run_app_on_sandbox(app: ModuleType, args: argparse.Namespace) -> int:
@@ -313,7 +334,8 @@ def _run_app_on_sandbox(app: ModuleType, args: argparse.Namespace) -> int:
             secret_key=SecretStr(server.secret_key),
             base_url=server.base_url,
         )
-        return int(app.run_app(connection, read_only=args.read_only) or 0)
+        keymap = load_keymap(app.binding_ids())
+        return int(app.run_app(connection, read_only=args.read_only, keymap=keymap) or 0)
 
 
 # --- login ----------------------------------------------------------------------------------

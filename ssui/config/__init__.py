@@ -6,6 +6,7 @@ Nothing here imports textual; the CLI and the app both build on it.
 from ssui.api import API_VERSIONS, DEFAULT_BASE_URL
 from ssui.config.connect import check_connection, open_client
 from ssui.config.errors import ConfigError
+from ssui.config.keymap import load_keymap
 from ssui.config.model import (
     DEFAULT_API_VERSION,
     Connection,
@@ -60,6 +61,7 @@ __all__ = [
     "find_secret",
     "get_profile",
     "list_profiles",
+    "load_keymap",
     "open_client",
     "resolve_connection",
     "resolve_profile",

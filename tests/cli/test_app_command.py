@@ -22,11 +22,12 @@ def fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     runs: list[dict[str, Any]] = []
     module = types.ModuleType("ssui.tui.app")
 
-    def run_app(connection: Connection, *, read_only: bool) -> int:
+    def run_app(connection: Connection, *, read_only: bool, keymap: dict[str, str]) -> int:
         runs.append({"connection": connection, "read_only": read_only})
         return 0
 
     module.run_app = run_app  # type: ignore[attr-defined]
+    module.binding_ids = lambda: {"ssui.search": "slash", "ssui.quit": "q"}  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "ssui.tui.app", module)
     return runs
 
@@ -62,7 +63,7 @@ def test_ssui_sandbox_opens_the_app_on_a_live_local_sandbox(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the sandbox's database
     checked: list[str] = []
 
-    def run_app(connection: Connection, *, read_only: bool) -> int:
+    def run_app(connection: Connection, *, read_only: bool, keymap: dict[str, str]) -> int:
         asyncio.run(check_connection(connection))  # the sandbox answers while the app runs
         checked.append(connection.base_url)
         return 0
