@@ -29,7 +29,7 @@ MIRRORED: tuple[str, ...] = (
 )
 
 # Bump when the storage layout changes in a way the registry fingerprint cannot see.
-STORE_FORMAT = 1
+STORE_FORMAT = 2
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -107,7 +107,9 @@ class MirrorStore:
             cols_fts = ", ".join(quote(f.name) for f in e.searchable_fields)
             self._db.execute(
                 f"CREATE VIRTUAL TABLE {fts_table(e)} USING fts5({cols_fts}, content={t},"
-                f" content_rowid='id', tokenize='unicode61 remove_diacritics 2')")
+                f" content_rowid='id', tokenize='unicode61 remove_diacritics 2',"
+                # Prefix indexes: search as you type asks for one- to three-letter prefixes.
+                f" prefix='1 2 3')")
             self._ensure_search_triggers(e)
 
     def _ensure_search_triggers(self, e: Entity) -> None:
@@ -344,6 +346,16 @@ class MirrorStore:
 
     def count(self, q: Query) -> int:
         """How many rows match a query, whatever window is in view."""
+        match = fts_query(q.search)
+        e = self._entities[q.entity]
+        if match and not q.filters and e.searchable_fields:
+            # A search alone is counted in the search index itself: several times faster
+            # than counting the table rows it selects (a one-letter prefix matches many).
+            fts = fts_table(e)
+            with self._lock:
+                row = self._db.execute(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?",
+                                       (match,))
+                return int(row.fetchone()[0])
         where, args = self._where(q)
         with self._lock:
             row = self._db.execute(f"SELECT count(*) FROM {table(q.entity)} {where}", args)
