@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .account import ACCOUNT
-from .activity import EVENT, EVENT_SOURCES, EVENTS_BY_TYPE
+from .activity import EVENT, EVENT_SOURCES, EVENTS_BY_TYPE, LEAD_TIMELINE
 from .campaign import CAMPAIGN
 from .custom import DATA_TYPE_OF, DATA_TYPES, custom_field, custom_fields_for
 from .email import EMAIL, EMAIL_EVENT, EMAIL_JOB, EMAIL_LISTING
@@ -54,7 +54,8 @@ def entity_for_method(method: str) -> Entity | None:
 __all__ = [
     "ACCOUNT", "BROWSABLE", "CAMPAIGN", "DATA_TYPES", "DATA_TYPE_OF", "DEAL_STAGE", "EMAIL",
     "EMAIL_EVENT", "EMAIL_JOB", "EMAIL_LISTING", "EVENT", "EVENTS_BY_TYPE", "EVENT_SOURCES",
-    "FIELD", "LEAD", "LEAD_STATUSES", "LIST", "LIST_MEMBER", "OPPORTUNITY", "OPPORTUNITY_LEAD",
+    "FIELD", "LEAD", "LEAD_STATUSES", "LEAD_TIMELINE", "LIST", "LIST_MEMBER", "OPPORTUNITY",
+    "OPPORTUNITY_LEAD",
     "REGISTRY", "RELATIONSHIPS", "USER_PROFILE", "Entity", "Field", "Kind", "Method", "Methods",
     "Where", "custom_field", "custom_fields_for", "entity", "entity_for_method",
 ]

@@ -36,3 +36,6 @@ EVENT = Entity(
 
 # getEventsByType: one call per comma-separated eventSource list; result key unknown ([INF]).
 EVENTS_BY_TYPE = Method("getEventsByType", "event")
+
+# getLeadTimeline: one lead's history, newest last; shape seen once (RM, [S1]).
+LEAD_TIMELINE = Method("getLeadTimeline", "leadTimeline")

@@ -1,5 +1,6 @@
 """Event methods: getEvents and getEventsByType (reference §2.7).
 
+getLeadTimeline answers one lead's events under ``leadTimeline``.
 getEvents filters on leadID and createTimestamp (events created *after* that time) and leaves
 out Mail Sync events. getEventsByType needs leadID and/or createTimestamp in ``where`` plus a
 comma-separated ``eventSource`` list (an unknown type is 219). Our choice for its unknown
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..entities import EVENT, EVENT_SOURCES, EVENTS_BY_TYPE
+from ..entities import EVENT, EVENT_SOURCES, EVENTS_BY_TYPE, LEAD_TIMELINE
 from .errors import ApiError
 from .params import Call, where_of, where_sql
 from .records import read_rows
@@ -54,7 +55,19 @@ def get_events_by_type(call: Call, params: Mapping[str, Any]) -> Reply:
     return Reply({EVENTS_BY_TYPE.result_key: rows})
 
 
+def get_lead_timeline(call: Call, params: Mapping[str, Any]) -> Reply:
+    """One lead's events, oldest first (our choice of shape: event rows, [INF])."""
+    e = call.store.entity("event")
+    where = where_of(params, e)
+    if where.get("leadID") in (None, ""):
+        raise ApiError(206, "where needs leadID")
+    clauses, args = where_sql(e, {"leadID": where["leadID"]}, call.tz)
+    rows = read_rows(call, "event", clauses, args, params, order='"createTimestamp", "id"')
+    return Reply({LEAD_TIMELINE.result_key: rows})
+
+
 HANDLERS: dict[str, Handler] = {
+    LEAD_TIMELINE.name: get_lead_timeline,
     EVENT.methods.list.name: get_events,
     EVENTS_BY_TYPE.name: get_events_by_type,
     "getEventsbyType": get_events_by_type,  # AE's spelling
