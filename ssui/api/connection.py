@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
+import orjson
 
 from .errors import (
     AuthError,
@@ -206,6 +207,7 @@ _NOT_JSON = object()
 def _json(content: bytes) -> Any:
     """The decoded body, or _NOT_JSON (a JSON ``null`` is a value, not a parse failure)."""
     try:
-        return json.loads(content)
+        # orjson: a full sync parses ~60 MB of JSON; it is several times faster than json.
+        return orjson.loads(content)
     except ValueError:
         return _NOT_JSON

@@ -26,6 +26,8 @@ from typing import Any
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
+import orjson
+
 from .config import SandboxConfig
 from .errors import ApiError
 from .faults import ConnectionDropped, Fault, FaultPlan
@@ -48,7 +50,8 @@ UNAUTHORIZED = b"Unable to determine clusterID from provided accountID/secretKey
 
 
 def _dumps(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    # orjson: encoding 500 leads a page is most of the server's work; it is ~5x faster.
+    return orjson.dumps(body, default=str)
 
 
 class SandboxApp:
