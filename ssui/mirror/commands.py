@@ -18,6 +18,7 @@ from typing import Any, TextIO
 import httpx
 
 from ssui.config import Connection, open_client, resolve_connection
+from ssui.entities import entity
 
 from .account import AccountMirror
 from .paths import mirror_path
@@ -123,7 +124,8 @@ async def sync(connection: Connection, full: bool,
 def run_sync(args: argparse.Namespace) -> int:
     connection = _connection(args)
     prog = asyncio.run(sync(connection, args.full, getattr(args, "transport", None)))
-    counts = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in prog.per_entity.items() if n)
+    counts = ", ".join(f"{n:,} {entity(k).plural.lower() if n != 1 else entity(k).label.lower()}"
+                       for k, n in prog.per_entity.items() if n)
     print(f"mirror of {connection.name} is up to date ({counts or 'no changes'};"
           f" {prog.calls} calls)")
     return 0

@@ -179,8 +179,11 @@ class Scheduler:
             nxt = min((s.next_due for s in self.streams.values()), default=self.clock() + 60)
             delay = max(0.05, nxt - self.clock())
             self._wake.clear()
+            # asyncio.timeout, not wait_for: on Python 3.11 a cancel that lands while
+            # wait_for is waking can be lost, and the scheduler would never stop.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()
 
     async def stop(self) -> None:
         self._stopped = True

@@ -108,11 +108,18 @@ class WatchEngine:
                 "key": f"{kind}:{rec['id']}", "kind": str(kind), "entity": key,
                 "record_id": rec["id"],
                 "lead_id": rec["id"] if key == "lead" else rec.get("primaryLeadID"),
-                "title": e.display_name(rec), "detail": _owner_note(rec),
+                "title": e.display_name(rec), "detail": self._owner_note(rec),
                 "occurred_at": created if isinstance(created, datetime) else now,
                 "seen_at": now, "payload": {"ownerID": rec.get("ownerID")},
             })
         return out
+
+    def _owner_note(self, rec: Mapping[str, Any]) -> str | None:
+        owner = rec.get("ownerID")
+        if owner is None:
+            return None
+        user = self.store.get("user_profile", owner) if isinstance(owner, int) else None
+        return f"owner {entity('user_profile').display_name(user) if user else owner}"
 
     async def poll_records(self, key: str) -> WatchBatch | None:
         """Incremental sync of one entity, announcing the records created since last time."""
@@ -191,8 +198,3 @@ class WatchEngine:
             # The first run stores recent history for the activity views, announcing nothing.
             return None, new_leads
         return self._deliver(fresh, catch_up=catch_up), new_leads
-
-
-def _owner_note(rec: Mapping[str, Any]) -> str | None:
-    owner = rec.get("ownerID")
-    return None if owner is None else f"owner {owner}"

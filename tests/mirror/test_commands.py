@@ -92,5 +92,5 @@ def test_ssui_sync_on_the_command_line_reports_what_it_copied(
     assert main(["sync"], transport=httpx.ASGITransport(app=sandbox)) == 0
     out, err = capsys.readouterr()
     assert "mirror of (environment) is up to date" in out
-    assert re.search(r"\b[1-9][\d,]* lead\b", out), out
+    assert re.search(r"\b[1-9][\d,]* leads\b", out), out
     assert sandbox.config.secret_key not in out + err
