@@ -174,6 +174,7 @@ class Scheduler:
 
     async def run(self) -> None:
         """Tick until ``stop()``; sleeps until the next stream is due or a refresh is asked."""
+        self._stopped = False  # a scheduler stopped earlier may be run again (a retry)
         while not self._stopped:
             self.tick()
             nxt = min((s.next_due for s in self.streams.values()), default=self.clock() + 60)

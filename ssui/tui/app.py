@@ -32,7 +32,7 @@ from ssui.entities import BROWSABLE
 from ssui.mirror import MirrorStore, mirror_path
 from ssui.mirror.account import AccountMirror
 from ssui.mirror.sync import SyncProgress
-from ssui.tui.messages import TaskFailed, failure
+from ssui.tui.messages import SyncNow, TaskFailed, failure
 from ssui.tui.screens.connect import ConnectScreen
 from ssui.tui.screens.main import MainScreen
 from ssui.tui.sync_state import SyncState, describe
@@ -137,8 +137,24 @@ class SsuiApp(App[None]):
         if self.mirror is not None:
             self.mirror.on_change(self._mirror_changed)
             self.mirror.on_batch(self._mirror_batch)
-            self.run_worker(self._keep_mirror_fresh(), group=MIRROR_GROUP, exclusive=True,
-                            exit_on_error=False, description="keep the mirror fresh")
+            self._start_mirror()
+
+    def _start_mirror(self) -> None:
+        self.sync_error = None
+        self.run_worker(self._keep_mirror_fresh(), group=MIRROR_GROUP, exclusive=True,
+                        exit_on_error=False, description="keep the mirror fresh")
+
+    @on(SyncNow)
+    def sync_now(self) -> None:
+        """Poll every stream now; after a failure that stopped syncing, start again."""
+        if self.mirror is None:
+            return
+        running = any(w.group == MIRROR_GROUP and w.is_running for w in self.workers)
+        if running:
+            self.mirror.scheduler.refresh_now()
+        else:
+            self.notify("Trying to sync again…", title="Sync")
+            self._start_mirror()
 
     def _mirror_changed(self, entity_key: str) -> None:
         # Called by the mirror, possibly from another thread: post, never touch widgets.

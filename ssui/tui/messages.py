@@ -19,6 +19,10 @@ class TaskFailed(Message):
         return (str(self.error) or type(self.error).__name__) if self.error else "unknown error"
 
 
+class SyncNow(Message):
+    """The user asked for fresh data: poll the account now, or restart a stopped sync."""
+
+
 def failure(event: Worker.StateChanged) -> TaskFailed | None:
     """The TaskFailed to post for a worker state change, if the worker failed.
 

@@ -248,3 +248,29 @@ async def test_a_mirror_that_stops_syncing_is_reported_and_the_app_keeps_running
         assert "sync stopped" in header_text(app)
         assert any("account disabled" in n.message for n in app._notifications)
         assert app.is_running and browser(app).count == 300
+
+
+async def test_refresh_restarts_a_sync_that_stopped(make_app: AppMaker,
+                                                     store: MirrorStore) -> None:
+    mirror = FakeMirror(store, fail_with=ConnectionError("network down"))
+    runs = 0
+    original = mirror.run
+
+    async def counted(progress: object = None) -> None:
+        nonlocal runs
+        runs += 1
+        if runs > 1:
+            mirror.fail_with = None  # the network is back
+        await original(progress)
+
+    mirror.run = counted  # type: ignore[method-assign]
+    app = make_app(mirror)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await mirror.running.wait()
+        await settle(pilot)
+        assert app.sync_error == "network down"
+        await pilot.press("r")
+        await settle(pilot)
+        assert runs == 2
+        assert app.sync_error is None

@@ -25,7 +25,7 @@ from textual.worker import Worker, get_current_worker
 from ssui.entities import Entity
 from ssui.mirror import MirrorStore
 from ssui.tui.browse_state import ActiveFilter, BrowseState
-from ssui.tui.messages import TaskFailed, failure
+from ssui.tui.messages import SyncNow, TaskFailed, failure
 from ssui.tui.names import NameResolver
 from ssui.tui.rows import MirrorRows
 from ssui.tui.widgets.css import tcss_next_to
@@ -61,7 +61,7 @@ class EntityBrowser(Widget):
         Binding("S", "reverse_sort", "Reverse", id="ssui.sort.reverse"),
         Binding("d", "toggle_detail", "Detail", id="ssui.detail"),
         Binding("v", "flip_split", "Split ↔", id="ssui.detail.flip"),
-        Binding("r", "refresh", "Refresh", show=False, id="ssui.refresh"),
+        Binding("r", "refresh", "Refresh now", show=False, id="ssui.refresh"),
         Binding("n", "new_record", "New", show=False, id="ssui.record.new"),
         Binding("e", "edit_record", "Edit", show=False, id="ssui.record.edit"),
         Binding("escape", "back", "Back", show=False, id="ssui.back"),
@@ -429,6 +429,7 @@ class EntityBrowser(Widget):
         self.split_below = not self.split_below
 
     def action_refresh(self) -> None:
+        self.post_message(SyncNow())
         self.new_rows = 0
         self.reload(keep=self.table.highlighted, cursor=self.table.cursor_row,
                     keep_screen_row=True)
