@@ -20,7 +20,7 @@ Our choices where the reference is silent ([INF]):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..entities import Entity, Field, Kind
@@ -216,30 +216,27 @@ def create_handler(e: Entity) -> Handler:
     return handle
 
 
-def update_handler(e: Entity) -> Handler:
+def _bulk_handler(e: Entity, key: str,
+                  apply: Callable[[Call, Entity, Mapping[str, Any]], None]) -> Handler:
+    """A write method that applies ``apply`` to each object and answers under ``key``."""
     def handle(call: Call, params: Mapping[str, Any]) -> Reply:
         objects = objects_of(params, call.max_objects)
         ent = call.store.entity(e.key)
 
         def one(o: dict[str, Any]) -> None:
-            update_one(call, ent, o)
+            apply(call, ent, o)
 
-        return bulk_write(call, objects, "updates", one, with_id=False)
+        return bulk_write(call, objects, key, one, with_id=False)
 
     return handle
+
+
+def update_handler(e: Entity) -> Handler:
+    return _bulk_handler(e, "updates", update_one)
 
 
 def delete_handler(e: Entity) -> Handler:
-    def handle(call: Call, params: Mapping[str, Any]) -> Reply:
-        objects = objects_of(params, call.max_objects)
-        ent = call.store.entity(e.key)
-
-        def one(o: dict[str, Any]) -> None:
-            delete_one(call, ent, o)
-
-        return bulk_write(call, objects, "deletes", one, with_id=False)
-
-    return handle
+    return _bulk_handler(e, "deletes", delete_one)
 
 
 def generic_handlers(e: Entity) -> dict[str, Handler]:

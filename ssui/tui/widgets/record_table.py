@@ -137,18 +137,10 @@ class RecordTable(ScrollView, can_focus=True):
         def control(self) -> RecordTable:
             return self.table
 
-    class RowSelected(Message):
+    class RowSelected(RowHighlighted):
         """The user chose the record under the cursor (enter, or a click on it)."""
 
-        def __init__(self, table: RecordTable, index: int, record: Record) -> None:
-            super().__init__()
-            self.table = table
-            self.index = index
-            self.record = record
-
-        @property
-        def control(self) -> RecordTable:
-            return self.table
+        record: Record
 
     class SortRequested(Message):
         """The user clicked a column header."""
