@@ -22,10 +22,11 @@ from ssui.entities import REGISTRY, Entity, Field, Kind, entity
 from .query import Filter, Query
 from .schema import column_sql, from_sql, fts_table, quote, sql_time, table, to_sql
 
-# Entities the mirror keeps a full copy of.
+# Entities the mirror keeps a full copy of, in the order a full sync copies them: the small
+# lookup tables first, so names (owners, deal stages) are there when the big lists paint.
 MIRRORED: tuple[str, ...] = (
-    "lead", "account", "campaign", "opportunity", "opportunity_lead", "deal_stage",
-    "user_profile", "field",
+    "field", "user_profile", "deal_stage", "campaign", "account", "lead", "opportunity",
+    "opportunity_lead",
 )
 
 # Bump when the storage layout changes in a way the registry fingerprint cannot see.

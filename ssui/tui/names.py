@@ -58,9 +58,10 @@ class NameResolver:
         ent = self.store.entity(entity_key)
         found = self.store.get_many(entity_key, wanted)
         with self._lock:
-            for i in wanted:
-                rec = found.get(i)
-                self._names[(entity_key, i)] = ent.display_name(rec) if rec else f"#{i}"
+            # A miss is not cached: during a first sync the referenced record may arrive a
+            # moment later, and its name should then replace the "#id".
+            for i, rec in found.items():
+                self._names[(entity_key, i)] = ent.display_name(rec)
 
     def prime_rows(self, fields: Iterable[Field], rows: Iterable[dict[str, Any]]) -> None:
         """Fetch every name the reference ``fields`` of ``rows`` will need."""

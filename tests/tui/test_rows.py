@@ -54,3 +54,15 @@ def test_email_lists_split_on_commas_spaces_and_semicolons_without_duplicates() 
     assert email_list(" Ann@acme.io, bob@globex.com;ann@acme.io\n<cy@x.io> ") == (
         "ann@acme.io", "bob@globex.com", "cy@x.io")
     assert email_list(" , ") == ()
+
+
+def test_an_owner_synced_after_its_first_lookup_gets_its_name() -> None:
+    from ssui.entities import LEAD
+    from ssui.mirror import MirrorStore
+
+    store = MirrorStore()
+    names = NameResolver(store)
+    owner = LEAD.field("ownerID")
+    assert names(owner, 42) == "#42"  # the user profile is not in the mirror yet
+    store.upsert("user_profile", [{"id": 42, "displayName": "Maya Lind"}])
+    assert names(owner, 42) == "Maya Lind"
