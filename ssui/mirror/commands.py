@@ -79,13 +79,14 @@ class _Bar:
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.tty = out.isatty()
+        self._last = -1
 
     def __call__(self, p: SyncProgress) -> None:
         line = (f"syncing {p.entity or '…'}: {p.records:,} records, {p.calls} calls"
                 f" [{p.entities_done}/{p.entities_total}]")
         if self.tty:
             self.out.write("\r\033[K" + line)
-        elif p.done or p.entities_done != getattr(self, "_last", -1):
+        elif p.entities_done != self._last:  # a log, not a terminal: a line per entity
             self.out.write(line + "\n")
             self._last = p.entities_done
         self.out.flush()
