@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from ssui.entities import Where, custom_fields_for, entity
+from ssui.api.shapes import records_in, where_params
+from ssui.entities import custom_fields_for, entity
 from ssui.entities.wire import RecordCodec, wire_datetime
 
 from .store import MIRRORED, MirrorStore
@@ -75,32 +76,24 @@ class SyncEngine:
 
     # -- calls -----------------------------------------------------------------------------
 
-    async def _call(self, method: str, params: Mapping[str, Any]) -> Any:
+    async def call(self, method: str, params: Mapping[str, Any]) -> Any:
+        """One API call, counted (progress and the watches report calls made)."""
         self.calls += 1
         return await self.client.call(method, params)
 
     def _codec(self, key: str) -> RecordCodec:
         return RecordCodec(self.store.entity(key), self.client.tz)
 
-    @staticmethod
-    def _rows(result: Any, result_key: str) -> list[Mapping[str, Any]]:
-        rows = result.get(result_key, []) if isinstance(result, Mapping) else result
-        if isinstance(rows, Mapping):
-            rows = [rows]
-        return [r for r in rows or [] if isinstance(r, Mapping)]
-
     async def fetch_page(self, key: str, offset: int, where: Mapping[str, Any] | None = None,
                          fields: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """One page of an entity's list method, decoded."""
         e = entity(key)
         assert e.methods.list is not None
-        params: dict[str, Any] = {"limit": PAGE, "offset": offset}
-        if e.methods.where is not Where.NONE:
-            params["where"] = dict(where or {})
+        params: dict[str, Any] = {"limit": PAGE, "offset": offset, **where_params(e, where)}
         if fields:
             params["fields"] = list(fields)
-        result = await self._call(e.methods.list.name, params)
-        return self._codec(key).decode_many(self._rows(result, e.methods.list.result_key))
+        result = await self.call(e.methods.list.name, params)
+        return self._codec(key).decode_many(records_in(result, e.methods.list.result_key))
 
     # -- custom fields ---------------------------------------------------------------------
 
@@ -223,11 +216,11 @@ class SyncEngine:
         offset = 0
         codec = self._codec(key)
         while True:
-            result = await self._call(e.methods.date_range.name, {
+            result = await self.call(e.methods.date_range.name, {
                 "startDate": wire_datetime(since, tz), "endDate": wire_datetime(end, tz),
                 "timestamp": timestamp, "limit": PAGE, "offset": offset,
             })
-            page = codec.decode_many(self._rows(result, e.methods.date_range.result_key))
+            page = codec.decode_many(records_in(result, e.methods.date_range.result_key))
             for rec in page:
                 seen[rec.get("id")] = rec
             if len(page) < PAGE:
@@ -274,8 +267,8 @@ class SyncEngine:
         """Re-read one record by id; an empty answer removes it from the mirror."""
         e = entity(key)
         if e.methods.get is not None:
-            result = await self._call(e.methods.get.name, {"id": record_id})
-            rows = self._codec(key).decode_many(self._rows(result, e.methods.get.result_key))
+            result = await self.call(e.methods.get.name, {"id": record_id})
+            rows = self._codec(key).decode_many(records_in(result, e.methods.get.result_key))
         else:
             rows = await self.fetch_page(key, 0, where={"id": record_id})
         rows = [r for r in rows if r.get("id") == record_id]

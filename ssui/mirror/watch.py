@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from ssui.api.errors import MethodNotFoundError
+from ssui.api.shapes import records_in
 from ssui.entities import EVENT, entity
 from ssui.entities.wire import RecordCodec, wire_datetime
 
@@ -143,14 +144,14 @@ class WatchEngine:
                 params = {"where": {"createTimestamp": when}, "limit": PAGE, "offset": offset,
                           "eventSource": ",".join([*EVENT_KINDS, "leadCreation"])}
                 try:
-                    result = await self.sync._call("getEventsByType", params)
+                    result = await self.sync.call("getEventsByType", params)
                 except MethodNotFoundError:
                     self._use_by_type = False
                     continue
             else:
-                result = await self.sync._call("getEvents", {
+                result = await self.sync.call("getEvents", {
                     "where": {"createTimestamp": when}, "limit": PAGE, "offset": offset})
-            page = codec.decode_many(SyncEngine._rows(result, "event"))
+            page = codec.decode_many(records_in(result, "event"))
             rows.extend(page)
             if len(page) < PAGE:
                 return rows
