@@ -334,22 +334,23 @@ class SharpSpringClient:
     ) -> list[WriteResult]:
         """Create records; one result per record, in order (new ids in ``WriteResult.id``)."""
         ent = self.entity(entity_key)
-        if ent.methods.create is None:
-            raise ValueError(f"{ent.plural} cannot be created through the API")
-        codec = self.codec(entity_key)
-        objects = [codec.encode_write(r) for r in records]
-        return await self._write(ent.methods.create, "creates", objects)
+        return await self._write_records(entity_key, ent.methods.create, "creates", records)
 
     async def update(
         self, entity_key: str, records: Sequence[Mapping[str, Any]]
     ) -> list[WriteResult]:
         """Update records (matched by id); one result per record, in order."""
         ent = self.entity(entity_key)
-        if ent.methods.update is None:
-            raise ValueError(f"{ent.plural} cannot be updated through the API")
+        return await self._write_records(entity_key, ent.methods.update, "updates", records)
+
+    async def _write_records(self, entity_key: str, method: str | None, key: str,
+                             records: Sequence[Mapping[str, Any]]) -> list[WriteResult]:
+        """Encode records for the wire and send them with ``method`` (creates/updates)."""
+        if method is None:
+            verb = "created" if key == "creates" else "updated"
+            raise ValueError(f"{self.entity(entity_key).plural} cannot be {verb} through the API")
         codec = self.codec(entity_key)
-        objects = [codec.encode_write(r) for r in records]
-        return await self._write(ent.methods.update, "updates", objects)
+        return await self._write(method, key, [codec.encode_write(r) for r in records])
 
     async def delete(self, entity_key: str, ids: Sequence[int | str]) -> list[WriteResult]:
         """Delete records by id (by systemName for fields); one result per id, in order."""

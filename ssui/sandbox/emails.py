@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..entities import EMAIL, EMAIL_EVENT
+from ..entities import EMAIL, EMAIL_EVENT, Entity
 from .errors import ApiError
 from .params import Call, objects_of, record_id
-from .records import create_one, delete_one, read_rows, update_one
+from .records import bulk_handler, create_one, delete_one, read_rows, update_one
 from .reply import Handler, Reply, bulk_write
 
 EMAIL_EVENT_TYPES = ("open", "click", "bounce", "unsubscribe", "spam")
@@ -50,26 +50,18 @@ def create_emails(call: Call, params: Mapping[str, Any]) -> Reply:
     return bulk_write(call, objects, "creates", one, with_id=True)
 
 
-def update_emails(call: Call, params: Mapping[str, Any]) -> Reply:
-    objects = objects_of(params, call.max_objects)
-    e = call.store.entity("email")
-
-    def one(o: dict[str, Any]) -> None:
-        update_one(call, e, o)
-        _sync_listing(call, int(o["id"]))
-
-    return bulk_write(call, objects, "updates", one, with_id=False)
+def _update_email(call: Call, e: Entity, o: Mapping[str, Any]) -> None:
+    update_one(call, e, o)
+    _sync_listing(call, int(o["id"]))
 
 
-def delete_emails(call: Call, params: Mapping[str, Any]) -> Reply:
-    objects = objects_of(params, call.max_objects)
-    e = call.store.entity("email")
+def _delete_email(call: Call, e: Entity, o: Mapping[str, Any]) -> None:
+    delete_one(call, e, o)
+    _sync_listing(call, int(o["id"]))
 
-    def one(o: dict[str, Any]) -> None:
-        delete_one(call, e, o)
-        _sync_listing(call, int(o["id"]))
 
-    return bulk_write(call, objects, "deletes", one, with_id=False)
+update_emails = bulk_handler(EMAIL, "updates", _update_email)
+delete_emails = bulk_handler(EMAIL, "deletes", _delete_email)
 
 
 def get_email_events(call: Call, params: Mapping[str, Any]) -> Reply:

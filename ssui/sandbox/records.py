@@ -216,7 +216,7 @@ def create_handler(e: Entity) -> Handler:
     return handle
 
 
-def _bulk_handler(e: Entity, key: str,
+def bulk_handler(e: Entity, key: str,
                   apply: Callable[[Call, Entity, Mapping[str, Any]], None]) -> Handler:
     """A write method that applies ``apply`` to each object and answers under ``key``."""
     def handle(call: Call, params: Mapping[str, Any]) -> Reply:
@@ -232,11 +232,11 @@ def _bulk_handler(e: Entity, key: str,
 
 
 def update_handler(e: Entity) -> Handler:
-    return _bulk_handler(e, "updates", update_one)
+    return bulk_handler(e, "updates", update_one)
 
 
 def delete_handler(e: Entity) -> Handler:
-    return _bulk_handler(e, "deletes", delete_one)
+    return bulk_handler(e, "deletes", delete_one)
 
 
 def generic_handlers(e: Entity) -> dict[str, Handler]:
