@@ -70,27 +70,22 @@ class EntityBrowser(Widget):
     detail_open: var[bool] = var(False)
     split_below: var[bool] = var(False)
 
-    class FilterRequested(Message):
+    class _Message(Message):
+        """A message about this browser (no handler listens for this base itself)."""
+
+        def __init__(self, browser: EntityBrowser) -> None:
+            super().__init__()
+            self.browser = browser
+
+        @property
+        def control(self) -> EntityBrowser:
+            return self.browser
+
+    class FilterRequested(_Message):
         """The user asked to edit this browser's filters (the screen shows the form)."""
 
-        def __init__(self, browser: EntityBrowser) -> None:
-            super().__init__()
-            self.browser = browser
-
-        @property
-        def control(self) -> EntityBrowser:
-            return self.browser
-
-    class Ready(Message):
+    class Ready(_Message):
         """The list shows its first rows."""
-
-        def __init__(self, browser: EntityBrowser) -> None:
-            super().__init__()
-            self.browser = browser
-
-        @property
-        def control(self) -> EntityBrowser:
-            return self.browser
 
     class Loaded(Message):
         """A worker read a query's count and first rows."""

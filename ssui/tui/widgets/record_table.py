@@ -124,8 +124,8 @@ class RecordTable(ScrollView, can_focus=True):
         Binding("enter", "select", "Open", id="ssui.table.select"),
     ]
 
-    class RowHighlighted(Message):
-        """The cursor moved onto a record (or the rows under it changed)."""
+    class _RowMessage(Message):
+        """A message about one row (no handler listens for this base itself)."""
 
         def __init__(self, table: RecordTable, index: int, record: Record | None) -> None:
             super().__init__()
@@ -137,7 +137,10 @@ class RecordTable(ScrollView, can_focus=True):
         def control(self) -> RecordTable:
             return self.table
 
-    class RowSelected(RowHighlighted):
+    class RowHighlighted(_RowMessage):
+        """The cursor moved onto a record (or the rows under it changed)."""
+
+    class RowSelected(_RowMessage):
         """The user chose the record under the cursor (enter, or a click on it)."""
 
         record: Record
