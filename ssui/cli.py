@@ -47,6 +47,7 @@ from ssui.config import (
     set_default_profile,
 )
 from ssui.mirror import commands as mirror_commands
+from ssui.text import json_safe, printable
 
 if TYPE_CHECKING:
     import httpx
@@ -482,7 +483,7 @@ def _call(args: argparse.Namespace) -> int:
     params = _read_params(args.params, args.params_file)
     connection = resolve_connection(args.profile)
     answer = asyncio.run(_call_api(connection, args.method, params, args.envelope, args.transport))
-    print(json.dumps(answer, indent=2, ensure_ascii=False))
+    print(json_safe(json.dumps(answer, indent=2, ensure_ascii=False)))
     if args.envelope:
         # The whole body is printed either way; an error in it still fails the command.
         secret = connection.secret_key.get_secret_value()
@@ -551,12 +552,12 @@ def _silence_stdout() -> None:
 
 
 def _say(message: str) -> None:
-    print(f"ssui: {message}", file=sys.stderr)
+    print(f"ssui: {printable(message)}", file=sys.stderr)
 
 
 def _say_api_error(exc: SharpSpringError) -> None:
     # The client's messages are one line and already scrubbed of the secret.
     if exc.code is not None:
-        print(f"error {exc.code}: {exc}", file=sys.stderr)
+        print(f"error {exc.code}: {printable(str(exc))}", file=sys.stderr)
     else:
         _say(str(exc))

@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ssui.text import printable
+
 from .model import Field, Kind
 
 # getFields dataType -> our kind. The full list of dataTypes is unknown (reference §4);
@@ -75,7 +77,8 @@ def custom_field(row: Mapping[str, Any]) -> Field:
         kind = Kind.TEXT
     return Field(
         name=str(row["systemName"]),
-        label=str(row.get("label") or row["systemName"]),
+        # A label is account data shown on screen: made safe once, where it is read.
+        label=printable(str(row.get("label") or row["systemName"])),
         kind=kind,
         required=_truthy(row.get("isRequired", "0")),
         choices=choices,

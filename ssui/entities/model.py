@@ -6,6 +6,8 @@ list of fields.
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -55,6 +57,10 @@ class Field:
     def settable(self) -> bool:
         """True when a user may write this field through create or update."""
         return not self.read_only
+
+
+def _label_key(label: str) -> str:
+    return unicodedata.normalize("NFKC", label).casefold().strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +140,12 @@ class Entity:
         """This entity plus the account's custom fields (replacing any earlier set)."""
         standard = tuple(f for f in self.fields if not f.custom)
         known = {f.name for f in standard}
-        extra = tuple(f for f in custom if f.name not in known)
-        return replace(self, fields=standard + extra)
+        extra = [f for f in custom if f.name not in known]
+        # Two fields a person cannot tell apart by label carry their system name as well.
+        seen = Counter(_label_key(f.label) for f in (*standard, *extra))
+        extra = [replace(f, label=f"{f.label} ({f.name})") if seen[_label_key(f.label)] > 1
+                 else f for f in extra]
+        return replace(self, fields=standard + tuple(extra))
 
     def display_name(self, record: Mapping[str, Any]) -> str:
         """A short human name for a record: its name fields, else its id."""

@@ -19,6 +19,7 @@ import httpx
 
 from ssui.config import Connection, open_client, resolve_connection
 from ssui.entities import entity
+from ssui.text import json_safe, printable
 
 from .account import AccountMirror
 from .paths import mirror_path
@@ -127,8 +128,8 @@ def run_sync(args: argparse.Namespace) -> int:
     prog = asyncio.run(sync(connection, args.full, getattr(args, "transport", None)))
     counts = ", ".join(f"{n:,} {entity(k).plural.lower() if n != 1 else entity(k).label.lower()}"
                        for k, n in prog.per_entity.items() if n)
-    print(f"mirror of {connection.name} is up to date ({counts or 'no changes'};"
-          f" {prog.calls} calls)")
+    print(printable(f"mirror of {connection.name} is up to date ({counts or 'no changes'};"
+          f" {prog.calls} calls)"))
     return 0
 
 
@@ -147,14 +148,14 @@ def event_line(event: Mapping[str, Any], catch_up: bool, jsonl: bool) -> str:
     if jsonl:
         keep = ("kind", "title", "detail", "entity", "record_id", "lead_id", "occurred_at",
                 "seq", "payload")
-        return json.dumps({**{k: event.get(k) for k in keep}, "catch_up": catch_up},
-                          default=_plain, ensure_ascii=False)
+        return json_safe(json.dumps({**{k: event.get(k) for k in keep}, "catch_up": catch_up},
+                                    default=_plain, ensure_ascii=False))
     when = event.get("occurred_at")
     stamp = when.astimezone().strftime("%H:%M:%S") if isinstance(when, datetime) else str(when)
     kind = str(event["kind"]).replace("_", " ")
     tail = f" — {event['detail']}" if event.get("detail") else ""
     mark = " (while closed)" if catch_up else ""
-    return f"{stamp}  {kind:<20} {event.get('title') or ''}{tail}{mark}"
+    return printable(f"{stamp}  {kind:<20} {event.get('title') or ''}{tail}{mark}")
 
 
 async def watch(connection: Connection, streams: Sequence[str], owner: int | None,
@@ -206,7 +207,7 @@ def run_watch(args: argparse.Namespace) -> int:
         if not 0 < args.quota_share <= 1:
             raise ValueError("--quota-share must be more than 0 and at most 1")
     except ValueError as exc:
-        print(f"ssui watch: {exc}", file=sys.stderr)
+        print(f"ssui watch: {printable(str(exc))}", file=sys.stderr)
         return 2
     connection = _connection(args)
     if not args.jsonl:

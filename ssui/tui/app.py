@@ -32,6 +32,7 @@ from ssui.entities import BROWSABLE
 from ssui.mirror import MirrorStore, mirror_path
 from ssui.mirror.account import AccountMirror
 from ssui.mirror.sync import SyncProgress
+from ssui.text import printable
 from ssui.tui.messages import SyncNow, TaskFailed, failure
 from ssui.tui.screens.connect import ConnectScreen
 from ssui.tui.screens.main import MainScreen
@@ -223,8 +224,9 @@ class SsuiApp(App[None]):
             self.notify(summary, title="While ssui was closed")
         elif len(events) <= 3:
             for e in events:
-                self.notify(str(e.get("title") or e.get("kind")),
-                            title=str(e.get("kind", "")).replace("_", " ").capitalize())
+                self.notify(printable(str(e.get("title") or e.get("kind"))),
+                            title=str(e.get("kind", "")).replace("_", " ").capitalize(),
+                            markup=False)
         else:
             self.notify(summary, title="New activity")
 
@@ -235,13 +237,14 @@ class SsuiApp(App[None]):
         failed = failure(event)
         if failed is not None:
             self.sync_error = failed.text
-            self.notify(f"The mirror stopped syncing: {failed.text}", title="Sync stopped",
-                        severity="error", timeout=10)
+            self.notify(printable(f"The mirror stopped syncing: {failed.text}"),
+                        title="Sync stopped", severity="error", timeout=10, markup=False)
 
     @on(TaskFailed)
     def _task_failed(self, event: TaskFailed) -> None:
         """The one place a failed background task becomes a message to the user."""
-        self.notify(event.text, title=f"Failed {event.what}", severity="error")
+        self.notify(printable(event.text), title=f"Failed {event.what}", severity="error",
+                    markup=False)
 
     # -- keys and commands -----------------------------------------------------------------
 

@@ -7,12 +7,16 @@ user's local time and references show names; the table and the detail pane both 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from rich.cells import cell_len, split_graphemes
+
 from ssui.entities import Field, Kind
+from ssui.text import printable
 
 # (field, referenced id) -> the referenced record's name.
 Resolver = Callable[[Field, Any], str]
@@ -73,7 +77,7 @@ def format_value(field: Field, value: Any, resolve: Resolver | None = None, *,
         return "✓" if value is True or str(value).lower() in ("1", "true", "yes") else BLANK
     if kind is Kind.REFERENCE:
         if resolve is not None:
-            return resolve(field, value)
+            return printable(resolve(field, value))
         return f"#{value}"
     if kind is Kind.MONEY:
         return format_number(value, places=2)
@@ -86,11 +90,66 @@ def format_value(field: Field, value: Any, resolve: Resolver | None = None, *,
     if kind is Kind.DATE and isinstance(value, date):
         return value.isoformat()
     if kind is Kind.JSON and not isinstance(value, str):
-        return json.dumps(value, separators=(",", ":"), default=str)
-    text = str(value)
-    if one_line and ("\n" in text or "\r" in text):
-        text = " ⏎ ".join(line.strip() for line in text.splitlines() if line.strip())
-    return text
+        return printable(json.dumps(value, separators=(",", ":"), default=str))
+    return printable(str(value), one_line=one_line)
+
+
+# Skin-tone modifiers: Rich counts 👍🏽 as one 2-cell grapheme, while tmux and many terminals
+# draw the modifier as a second emoji. In a table cell the difference would push every column to
+# its right, so there the base emoji stands alone (the detail pane keeps the whole value).
+_SKIN_TONES = re.compile("[\U0001F3FB-\U0001F3FF]")
+_REGIONAL = range(0x1F1E6, 0x1F200)
+
+
+def graphemes(text: str) -> list[tuple[str, int]]:
+    """``text`` as (grapheme, cells) pairs, by Rich's width rules; a flag's two letters are one."""
+    spans, _ = split_graphemes(text)
+    out: list[tuple[str, int]] = []
+    for start, end, cells in spans:
+        piece = text[start:end]
+        if (out and len(piece) == 1 and ord(piece) in _REGIONAL and len(out[-1][0]) == 1
+                and ord(out[-1][0]) in _REGIONAL):
+            out[-1] = (out[-1][0] + piece, out[-1][1] + cells)
+        else:
+            out.append((piece, cells))
+    return out
+
+
+def cell_text(text: str) -> str:
+    """A table cell's text: what every terminal draws as wide as Rich measures it."""
+    if text.isascii():
+        return text
+    return _SKIN_TONES.sub("", text)
+
+
+def fit(text: str, width: int, *, right: bool = False, centred: bool = False) -> str:
+    """``text`` padded or shortened to exactly ``width`` cells; shortened text ends in …
+
+    It is cut only between graphemes (never inside an emoji sequence, a flag or a letter and
+    its accents), and a wide character that does not fit leaves a space instead.
+    """
+    if width <= 0:
+        return ""
+    if text.isascii():
+        length = len(text)
+        if length > width:
+            return text[: width - 1] + "…"
+    else:
+        length = cell_len(text)
+        if length > width:
+            room, kept = width - 1, []
+            for piece, cells in graphemes(text):
+                if cells > room:
+                    break
+                kept.append(piece)
+                room -= cells
+            return "".join(kept) + " " * room + "…"
+    if centred:
+        left = (width - length) // 2
+        return " " * left + text + " " * (width - length - left)
+    if right:
+        return " " * (width - length) + text
+    return text + " " * (width - length)
 
 
 def column_width(field: Field) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 
 from ssui.entities import Field
 from ssui.mirror import MirrorStore
+from ssui.text import printable
 
 
 class NameResolver:
@@ -61,7 +62,7 @@ class NameResolver:
             # A miss is not cached: during a first sync the referenced record may arrive a
             # moment later, and its name should then replace the "#id".
             for i, rec in found.items():
-                self._names[(entity_key, i)] = ent.display_name(rec)
+                self._names[(entity_key, i)] = printable(ent.display_name(rec))
 
     def prime_rows(self, fields: Iterable[Field], rows: Iterable[dict[str, Any]]) -> None:
         """Fetch every name the reference ``fields`` of ``rows`` will need."""

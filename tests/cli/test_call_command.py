@@ -222,3 +222,15 @@ def test_call_with_no_connection_points_to_login(
     err = capsys.readouterr().err
     assert "ssui login" in err
     assert err.count("\n") == 1
+
+
+def test_call_output_escapes_every_control_character_and_keeps_the_value(
+    sharpspring: FakeSharpSpring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    company = "Esc\u001b]0;PWNED\u0007 Co \u009b2J \u007f"
+    sharpspring.results["getLeads"] = {"lead": [{"id": "7", "companyName": company}]}
+    assert call(sharpspring, "getLeads", "{}") == 0
+    out = capsys.readouterr().out
+    assert not [c for c in out if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0]
+    assert "\\u001b]0;PWNED\\u0007" in out and "\\u009b2J" in out
+    assert json.loads(out)["lead"][0]["companyName"] == company

@@ -6,12 +6,15 @@ import asyncio
 import io
 import json
 import re
+import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 from pydantic import SecretStr
 
+from ssui.api import SharpSpringClient
 from ssui.config import Connection
 from ssui.mirror import MirrorStore, Query, mirror_path
 from ssui.mirror.commands import event_line, parse_streams, sync, watch
@@ -94,3 +97,29 @@ def test_ssui_sync_on_the_command_line_reports_what_it_copied(
     assert "mirror of (environment) is up to date" in out
     assert re.search(r"\b[1-9][\d,]* leads\b", out), out
     assert sandbox.config.secret_key not in out + err
+
+
+async def test_plain_watch_output_holds_no_control_character_from_lead_data(
+        sandbox: SandboxApp, connection: Connection,
+        client_on: Callable[[SandboxApp], SharpSpringClient]) -> None:
+    from ssui.sandbox.messy import LEADS, load_messy
+
+    transport = httpx.ASGITransport(app=sandbox)
+    await sync(connection, full=False, transport=transport, out=io.StringIO())
+    async with client_on(sandbox) as client:
+        await load_messy(client.call)
+    plain = io.StringIO()
+    await asyncio.wait_for(watch(connection, ["leads"], None, False, len(LEADS), transport,
+                                 out=plain, quota_share=1.0), timeout=60)
+    text = plain.getvalue()
+    assert "Every Control" in text and "␛[31mRED Colour" in text
+    assert not [c for c in text if unicodedata.category(c) == "Cc" and c != "\n"]
+    # JSON lines keep the exact value, escaped: a second consumer reads the same events.
+    store = MirrorStore(mirror_path("sbx", connection.account_id))
+    events = store.events(kinds=["lead_created"], limit=10_000)
+    store.close()
+    red = next(e for e in events if str(e.get("title", "")).startswith("\x1b[31m"))
+    line = event_line(red, catch_up=False, jsonl=True)
+    assert "\\u001b[31mRED" in line and "\x1b" not in line
+    assert json.loads(line)["title"] == red["title"]
+    assert "␛[31mRED" in event_line(red, catch_up=False, jsonl=False)

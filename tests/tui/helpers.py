@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import re
+import unicodedata
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
+from rich.console import Console
+
 from ssui.mirror.scheduler import Stream, StreamStatus
 from ssui.tui.testing import settle
 
-__all__ = ["FakeMirror", "settle"]
+__all__ = ["FakeMirror", "foreign_controls", "settle", "terminal_output"]
 
 
 async def _idle() -> None:
@@ -46,3 +51,28 @@ class FakeMirror:
         if self.fail_with is not None:
             raise self.fail_with
         await asyncio.Event().wait()
+
+
+# What Textual itself writes: colours and styles (SGR) and cursor moves. Anything else that
+# controls the terminal in the output stream came from data.
+_OWN_SEQUENCES = re.compile(r"\x1b\[[0-9;:]*[mHG]")
+
+
+def terminal_output(app: Any) -> tuple[str, str]:
+    """What the app would write to the terminal for its whole screen now, and its plain text."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False,
+                      safe_box=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    file = console.file
+    assert isinstance(file, io.StringIO)
+    return file.getvalue(), console.export_text()
+
+
+def foreign_controls(output: str) -> list[str]:
+    """The control characters in terminal ``output`` that Textual did not put there."""
+    rest = _OWN_SEQUENCES.sub("", output)
+    return sorted({hex(ord(c)) for c in rest if unicodedata.category(c) == "Cc"
+                   and c not in "\n\r"})

@@ -19,7 +19,9 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from ssui.entities import Entity, Field, Kind
 from ssui.mirror import Filter, MirrorStore
+from ssui.text import printable
 from ssui.tui.browse_state import ActiveFilter, email_list
+from ssui.tui.data_text import data_text
 from ssui.tui.widgets.record_picker import RecordPicker
 
 CUSTOM = "custom"
@@ -70,11 +72,11 @@ class FilterScreen(ModalScreen[Filters | None]):
     def _field_input(self, f: Field) -> ComposeResult:
         active = self.current.get(_slot(f))
         if f.kind is Kind.REFERENCE and f.ref is not None:
-            yield Label(f.label, classes="field-label")
+            yield Label(data_text(f.label), classes="field-label")
             value = active.filters[0].value if active else None
             yield RecordPicker(self.store, f.ref, value, id=f"pick-{f.name}")
         else:
-            yield Label(f"{f.label} (one or more, separated by commas or spaces)",
+            yield Label(data_text(f"{f.label} (one or more, separated by commas or spaces)"),
                         classes="field-label")
             value = " ".join(active.filters[0].value) if active else ""
             yield Input(value, placeholder="ann@acme.io, bob@globex.com", id=f"list-{f.name}")
@@ -85,7 +87,8 @@ class FilterScreen(ModalScreen[Filters | None]):
         value = str(active.filters[0].value) if active else ""
         yield Label("Custom field", classes="field-label")
         with Horizontal(id="custom-row"):
-            yield Select([(f.label, f.name) for f in self.entity.custom_fields], value=chosen,
+            yield Select([(data_text(f.label), f.name) for f in self.entity.custom_fields],
+                         value=chosen,
                          prompt="Choose a field", id="custom-field", allow_blank=True)
             yield Input(value, placeholder="value", id="custom-value")
 
@@ -132,7 +135,8 @@ class FilterScreen(ModalScreen[Filters | None]):
             try:
                 value = int(text)
             except ValueError:
-                self.notify(f"{f.label} holds whole numbers", severity="error")
+                self.notify(printable(f"{f.label} holds whole numbers"), severity="error",
+                            markup=False)
                 return None
         elif f.kind is Kind.BOOL:
             value = text.lower() in ("1", "yes", "true", "✓", "y")

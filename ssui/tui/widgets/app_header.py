@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from ssui.text import printable
+from ssui.tui.data_text import data_text
 from ssui.tui.sync_state import Level, SyncState
 from ssui.tui.widgets.css import tcss_next_to
 
@@ -27,7 +29,7 @@ class AppHeader(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("◆ ssui", id="brand")
-        yield Static(self.connection_name, id="connection")
+        yield Static(data_text(self.connection_name), id="connection")
         if self.read_only:
             yield Static("read-only", id="read-only")
         yield Static(id="sync")
@@ -39,11 +41,11 @@ class AppHeader(Horizontal):
             return
         self.state = state
         sync = self.query_one("#sync", Static)
-        line = Text(f"{DOTS[state.level]} {state.text}")
+        line = Text(printable(f"{DOTS[state.level]} {state.text}"))
         if state.detail:
-            line.append(f"  {state.detail}", style="italic")
+            line.append(printable(f"  {state.detail}"), style="italic")
         sync.update(line)
         for level in Level:
             sync.set_class(state.level is level, f"-{level.value}")
-        sync.tooltip = state.detail or None
-        self.query_one("#quota", Static).update(state.quota)
+        sync.tooltip = data_text(state.detail) if state.detail else None
+        self.query_one("#quota", Static).update(data_text(state.quota))

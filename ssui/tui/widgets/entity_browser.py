@@ -25,6 +25,7 @@ from textual.worker import Worker, get_current_worker
 from ssui.entities import Entity
 from ssui.mirror import MirrorStore
 from ssui.tui.browse_state import ActiveFilter, BrowseState
+from ssui.tui.data_text import data_text
 from ssui.tui.messages import SyncNow, TaskFailed, failure
 from ssui.tui.names import NameResolver
 from ssui.tui.rows import MirrorRows
@@ -313,7 +314,7 @@ class EntityBrowser(Widget):
         self._shown = shown
         status = self.query_one("#status", Static)
         # The status line is one row of fixed width: no layout pass for a new text.
-        status.update(text, layout=False)
+        status.update(data_text(text), layout=False)
         status.set_class(self.error is not None, "-error")
         if old is None or old[1] != badge_text:
             badge = self.query_one("#badge", Static)
@@ -321,7 +322,7 @@ class EntityBrowser(Widget):
             badge.set_class(bool(self.new_rows), "-new")
         if old is None or old[2] != chips_text:
             chips = self.query_one("#chips", Static)
-            chips.update(chips_text)
+            chips.update(data_text(chips_text))
             chips.set_class(not self.state.filters, "-hidden")
 
     # -- state changes ---------------------------------------------------------------------

@@ -19,6 +19,7 @@ from textual.worker import Worker, get_current_worker
 
 from ssui.entities import Entity, Field, Kind
 from ssui.mirror import MirrorStore
+from ssui.text import printable
 from ssui.tui.format import format_datetime, format_value
 from ssui.tui.messages import failure
 from ssui.tui.names import NameResolver
@@ -104,7 +105,8 @@ class RecordDetail(VerticalScroll, can_focus=True):
         if failed is not None:
             box = self.query_one("#detail-related", Static)
             box.display = True
-            box.update(Text(f"Could not read related records: {failed.text}", style="red"))
+            box.update(Text(printable(f"Could not read related records: {failed.text}"),
+                            style="red"))
             self.post_message(failed)
 
     # -- rendering -------------------------------------------------------------------------
@@ -113,7 +115,7 @@ class RecordDetail(VerticalScroll, can_focus=True):
         entity, record = self.entity, self.record
         assert entity is not None and record is not None
         title = Text()
-        title.append(entity.display_name(record), style="bold")
+        title.append(printable(entity.display_name(record)), style="bold")
         title.append(f"   {entity.label} #{record.get('id')}", style="dim")
         stamp = record.get("updateTimestamp")
         if isinstance(stamp, datetime):
@@ -183,7 +185,7 @@ class RecordDetail(VerticalScroll, can_focus=True):
         Owner, timestamps and references back to the record in view say nothing new here.
         """
         # One line each, cut with … when the pane is narrow: the list stays scannable.
-        text = Text(entity.display_name(record), style="bold", no_wrap=True,
+        text = Text(printable(entity.display_name(record)), style="bold", no_wrap=True,
                     overflow="ellipsis")
         skip = {*entity.name_fields, "id", entity.fallback_name or "", "ownerID",
                 "updateTimestamp", "createTimestamp"}
@@ -229,7 +231,7 @@ def _activity(events: Sequence[dict[str, Any]]) -> RenderableType:
     grid.add_column(overflow="fold")
     for ev in events:
         kind = str(ev.get("kind") or "").replace("_", " ")
-        line = Text(str(ev.get("title") or kind))
+        line = Text(printable(str(ev.get("title") or kind)))
         if kind:
             line.append(f"  {kind}", style="dim italic")
         grid.add_row(_when(ev.get("occurred_at")), line)

@@ -7,11 +7,13 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from ssui.mirror import MirrorStore, Query
+from ssui.text import printable
 from ssui.tui.widgets.css import tcss_next_to
 
 SHOWN = 6
@@ -53,7 +55,7 @@ class RecordPicker(Widget):
         if self.value is None:
             return ""
         rec = self.store.get(self.entity.key, self.value)
-        return self.entity.display_name(rec) if rec else f"#{self.value}"
+        return printable(self.entity.display_name(rec)) if rec else f"#{self.value}"
 
     def on_mount(self) -> None:
         self._fill("")
@@ -68,10 +70,10 @@ class RecordPicker(Widget):
         options = self.query_one(OptionList)
         options.clear_options()
         rows = self.matches(text)
-        self._names = {r["id"]: self.entity.display_name(r) for r in rows}
+        self._names = {r["id"]: printable(self.entity.display_name(r)) for r in rows}
         options.add_option(Option(self.any_label, id=ANYONE))
         for rid, name in self._names.items():
-            options.add_option(Option(name, id=str(rid)))
+            options.add_option(Option(Content(name), id=str(rid)))
         if self.value is not None and text == self.value_name and self.value in self._names:
             options.highlighted = 1 + list(self._names).index(self.value)
         elif rows and text.strip():

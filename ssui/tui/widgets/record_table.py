@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -27,7 +26,9 @@ from ssui.entities import Entity, Field, Kind
 from ssui.tui.format import (
     GROWS,
     Resolver,
+    cell_text,
     column_width,
+    fit,
     format_value,
     min_width,
     right_aligned,
@@ -252,7 +253,7 @@ class RecordTable(ScrollView, can_focus=True):
 
     def _row(self, record: Record) -> _Row:
         resolve = self.resolver
-        return _Row(record, tuple(format_value(c.field, record.get(c.name), resolve)
+        return _Row(record, tuple(cell_text(format_value(c.field, record.get(c.name), resolve))
                                   for c in self.columns))
 
     def _block(self, number: int) -> list[_Row]:
@@ -417,7 +418,7 @@ class RecordTable(ScrollView, can_focus=True):
         pad = " " * PAD
         for i, column in enumerate(self.columns):
             text = row.cells[i] if row else ("…" if i == 0 else "")
-            cell = _fit(text, column.width, column.right, column.centred)
+            cell = fit(text, column.width, right=column.right, centred=column.centred)
             style = line
             if column.name == "id":
                 style = line + ident
@@ -442,7 +443,7 @@ class RecordTable(ScrollView, can_focus=True):
                 style = style + sorted_style
             if i == self.cursor_column and self.has_focus:
                 style = style + cursor_style
-            text = _fit(label, column.width, column.right and column.name != self.sort_column)
+            text = fit(label, column.width, right=column.right and column.name != self.sort_column)
             segments.append(Segment(" " * PAD + text + " " * PAD, style))
         return _crop(segments, scroll_x, width, base)
 
@@ -556,19 +557,6 @@ class RecordTable(ScrollView, can_focus=True):
             self.action_select()
         else:
             self.move_cursor(index)
-
-
-def _fit(text: str, width: int, right: bool, centred: bool = False) -> str:
-    """``text`` padded or cut to exactly ``width`` cells (cut text ends in …)."""
-    length = cell_len(text)
-    if length > width:
-        return set_cell_size(text, width - 1) + "…" if width > 1 else "…"
-    if centred:
-        left = (width - length) // 2
-        return " " * left + text + " " * (width - length - left)
-    if right:
-        return " " * (width - length) + text
-    return text + " " * (width - length)
 
 
 def _crop(segments: list[Segment], scroll_x: int, width: int, style: Style) -> Strip:
