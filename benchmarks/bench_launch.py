@@ -32,10 +32,9 @@ def import_seconds() -> float:
 
 async def launch(data: Path) -> tuple[float, float]:
     """Seconds to the server listening, and to the first lead rows on screen."""
-    from ssui.config import Connection, open_client
-    from ssui.mirror import MirrorStore, mirror_path
-    from ssui.mirror.account import AccountMirror
+    from ssui.config import Connection
     from ssui.sandbox import SandboxConfig, SandboxServer
+    from ssui.session import AccountSession
     from ssui.tui.app import SsuiApp
     from ssui.tui.widgets.entity_browser import EntityBrowser
 
@@ -45,9 +44,8 @@ async def launch(data: Path) -> tuple[float, float]:
         connection = Connection(name="sandbox", account_id=server.account_id,
                                 secret_key=SecretStr(server.secret_key),
                                 base_url=server.base_url)
-        client = open_client(connection)
-        store = MirrorStore(mirror_path(connection.name, connection.account_id))
-        app = SsuiApp(AccountMirror(client, store), store, "sandbox")
+        session = AccountSession.open(connection)
+        app = SsuiApp(session)
         async with app.run_test(size=(160, 50)) as pilot:
             while True:
                 browsers = list(app.screen.query(EntityBrowser))
@@ -55,8 +53,7 @@ async def launch(data: Path) -> tuple[float, float]:
                     break
                 await pilot.pause(0.005)
             shown = time.perf_counter() - t0
-        await client.aclose()
-        store.close()
+        await session.aclose()
     return listening, shown
 
 

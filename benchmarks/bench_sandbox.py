@@ -57,8 +57,8 @@ def bench_paging_thread(db: Path) -> float:
 
 
 def bench_paging_process(db: Path) -> float:
-    """Server as ``python -m ssui.sandbox serve`` (as the CLI runs it)."""
-    cmd = [sys.executable, "-m", "ssui.sandbox", "serve", "--db", str(db), "--no-limits",
+    """Server as ``ssui sandbox serve`` in its own process."""
+    cmd = [sys.executable, "-m", "ssui", "sandbox", "serve", "--db", str(db), "--no-limits",
            "--activity", "0"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     try:

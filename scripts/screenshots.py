@@ -29,6 +29,7 @@ from ssui.api import SharpSpringClient
 from ssui.mirror import MirrorStore
 from ssui.mirror.sync import SyncEngine
 from ssui.sandbox import SandboxConfig, create_app
+from ssui.session import AccountSession
 from ssui.tui.app import SsuiApp
 from ssui.tui.testing import settle
 
@@ -81,7 +82,7 @@ async def seeded_mirror() -> MirrorStore:
 
 
 async def take(shot: Shot, size: tuple[int, int], out: Path, store: MirrorStore) -> Path:
-    app = SsuiApp(None, None if shot.connect else store, "sandbox")
+    app = SsuiApp(None if shot.connect else AccountSession.offline(store, "sandbox"))
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         for key in shot.keys:

@@ -226,6 +226,31 @@ class SharpSpringClient:
             return None
         return self.codec(entity_key).decode(rows[0])
 
+    async def page(
+        self,
+        entity_key: str,
+        offset: int = 0,
+        *,
+        where: Mapping[str, Any] | None = None,
+        fields: Sequence[str] | None = None,
+        limit: int = MAX_PAGE,
+    ) -> list[dict[str, Any]]:
+        """One page of decoded records from the entity's list method, from record ``offset``.
+
+        For callers that checkpoint offsets or fetch pages ahead (the mirror's full sync);
+        ``iter_pages`` walks them all.
+        """
+        ent = self.entity(entity_key)
+        method = ent.methods.list
+        if method is None:
+            raise ValueError(f"{ent.plural} cannot be listed")
+        params = where_params(ent, where)
+        if fields:
+            params["fields"] = list(fields)
+        params.update(limit=page_size_of(limit), offset=offset)
+        result = await self.call(method.name, params)
+        return self.codec(entity_key).decode_many(records_in(result, method.result_key))
+
     async def iter_pages(
         self,
         entity_key: str,

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ssui.api import SharpSpringClient
 from ssui.api.errors import ApiError
 
+from .event_log import EventReader
 from .scheduler import Budget, Scheduler, Stream
 from .store import MirrorStore
 from .sync import ProgressCallback, SyncEngine, SyncProgress
@@ -42,18 +44,20 @@ class WriteOutcome:
 class AccountMirror:
     """Store + sync + watches + scheduler for one connection."""
 
-    def __init__(self, client: Any, store: MirrorStore, budget: Budget | None = None) -> None:
+    def __init__(self, client: SharpSpringClient, store: MirrorStore,
+                 budget: Budget | None = None, *, consumer: str = "app") -> None:
+        """``consumer`` names whose delivery cursor this mirror's listeners follow."""
         self.client = client
         self.store = store
         self.sync = SyncEngine(client, store)
         self.watch = WatchEngine(self.sync)
+        self.reader = EventReader(store, consumer)
         self._batch_listeners: list[BatchCallback] = []
         self._change_listeners: list[ChangeCallback] = []
-        quota = getattr(client, "quota", None)
+        quota = client.quota
         self.scheduler = Scheduler(
-            self._streams(),
-            budget or Budget(daily_quota=getattr(quota, "limit", 50_000)),
-            remaining_today=(lambda: int(quota.remaining)) if quota is not None else None)
+            self._streams(), budget or Budget(daily_quota=quota.limit),
+            remaining_today=lambda: int(quota.remaining))
 
     # -- listeners -------------------------------------------------------------------------
 
@@ -64,10 +68,19 @@ class AccountMirror:
         """Called with an entity key whenever that entity's rows changed in the mirror."""
         self._change_listeners.append(callback)
 
-    def _emit(self, batch: WatchBatch | None) -> None:
-        if batch is not None:
-            for cb in self._batch_listeners:
-                cb(batch)
+    def deliver(self) -> None:
+        """Hand the listeners what the event log gained since they last heard, whoever stored it.
+
+        What happened before this mirror started (while ssui was closed) comes as its own
+        catch-up batch.
+        """
+        events = self.reader.read()
+        earlier = tuple(e for e in events if self.reader.while_closed(e))
+        later = tuple(e for e in events if not self.reader.while_closed(e))
+        for batch in (WatchBatch(earlier, catch_up=True), WatchBatch(later)):
+            if batch.events:
+                for cb in self._batch_listeners:
+                    cb(batch)
 
     def _changed(self, key: str) -> None:
         for cb in self._change_listeners:
@@ -79,21 +92,26 @@ class AccountMirror:
         def records(key: str) -> Callable[[], Any]:
             async def run() -> None:
                 before = self.sync.calls
-                self._emit(await self.watch.poll_records(key))
+                await self.watch.poll_records(key)
+                self.deliver()
                 if self.sync.calls > before:
                     self._changed(key)
             return run
 
         async def activity() -> None:
-            batch, new_leads = await self.watch.poll_activity()
-            self._emit(batch)
+            first_run = self.store.get_meta("watch:events") is None
+            _batch, new_leads = await self.watch.poll_activity()
+            if first_run:
+                # The first run imports recent history for the activity views: not news.
+                self.reader.skip_to_end()
+            self.deliver()
             if new_leads:
                 self.scheduler.refresh_now("leads")
 
         async def lookups() -> None:
             for key in ("deal_stage", "user_profile"):
-                page = await self.sync.fetch_page(key, 0)
-                self.store.upsert(key, page)
+                self.store.upsert(key, [r async for page in self.client.iter_pages(key)
+                                        for r in page])
             await self.sync.sync_fields()
 
         async def reconcile() -> None:
@@ -115,6 +133,12 @@ class AccountMirror:
         ]
 
     # -- running ---------------------------------------------------------------------------
+
+    async def poll_once(self, *names: str) -> None:
+        """Run the named streams (all, when none are named) once, now, in order."""
+        for stream in self.scheduler.streams.values():
+            if not names or stream.name in names:
+                await stream.run()
 
     async def ensure_synced(self, progress: ProgressCallback | None = None,
                             cancel: asyncio.Event | None = None) -> SyncProgress | None:

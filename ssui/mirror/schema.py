@@ -150,3 +150,11 @@ def from_sql(f: Field) -> Callable[[Any], Any]:
         case Kind.JSON:
             return _from_json
     return _same
+
+
+# The event log: one row per watch event (see event_log.py), unique by key.
+EVENTS_TABLE = (
+    "CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE NOT NULL,"
+    " kind TEXT NOT NULL, entity TEXT NOT NULL, record_id INTEGER, lead_id INTEGER,"
+    " owner_id INTEGER, title TEXT NOT NULL, lead_name TEXT, lead_email TEXT,"
+    " occurred_at TEXT NOT NULL, seen_at TEXT, record TEXT)")

@@ -11,32 +11,23 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from ssui.api.shapes import records_in, where_params
+from ssui.api import SharpSpringClient
+from ssui.api.shapes import MAX_PAGE
 from ssui.entities import custom_fields_for, entity
-from ssui.entities.wire import RecordCodec, wire_datetime
 
 from .store import MIRRORED, MirrorStore
 
-PAGE = 500
+# Every read goes through the client's helpers (method names, result keys and codecs come
+# from the registry there); the mirror only chooses what to read and where to keep it.
+PAGE = MAX_PAGE
 OVERLAP = timedelta(minutes=10)
 # Entities whose custom fields getFields describes.
 CUSTOMISABLE = ("lead", "account", "opportunity", "campaign")
-
-
-class ApiClient(Protocol):
-    """What the sync engine needs of ``ssui.api.SharpSpringClient``."""
-
-    @property
-    def tz(self) -> Any: ...
-
-    async def call(self, method: str, params: Mapping[str, Any] | None = None) -> Any: ...
-
-    def set_custom_fields(self, entity_key: str, fields: Sequence[Any]) -> None: ...
 
 
 @dataclass
@@ -62,51 +53,28 @@ ProgressCallback = Callable[[SyncProgress], None]
 class SyncEngine:
     """Brings one mirror up to date through one client."""
 
-    def __init__(self, client: ApiClient, store: MirrorStore,
+    def __init__(self, client: SharpSpringClient, store: MirrorStore,
                  now: Callable[[], datetime] | None = None, ahead: int = 3) -> None:
         self.client = client
         self.store = store
         self.now = now or (lambda: datetime.now(UTC))
-        self.calls = 0
+        self._calls_before = client.calls_made
         # Pages fetched ahead during a full sync (the client's rate limiter still applies).
         self.ahead = ahead
         # Custom fields known from an earlier run decode this run's records too.
         for key in CUSTOMISABLE:
             client.set_custom_fields(key, store.entity(key).custom_fields)
 
-    # -- calls -----------------------------------------------------------------------------
-
-    async def call(self, method: str, params: Mapping[str, Any]) -> Any:
-        """One API call, counted (progress and the watches report calls made)."""
-        self.calls += 1
-        return await self.client.call(method, params)
-
-    def _codec(self, key: str) -> RecordCodec:
-        return RecordCodec(self.store.entity(key), self.client.tz)
-
-    async def fetch_page(self, key: str, offset: int, where: Mapping[str, Any] | None = None,
-                         fields: Sequence[str] | None = None) -> list[dict[str, Any]]:
-        """One page of an entity's list method, decoded."""
-        e = entity(key)
-        assert e.methods.list is not None
-        params: dict[str, Any] = {"limit": PAGE, "offset": offset, **where_params(e, where)}
-        if fields:
-            params["fields"] = list(fields)
-        result = await self.call(e.methods.list.name, params)
-        return self._codec(key).decode_many(records_in(result, e.methods.list.result_key))
+    @property
+    def calls(self) -> int:
+        """API requests made through this engine's client since the engine was made."""
+        return self.client.calls_made - self._calls_before
 
     # -- custom fields ---------------------------------------------------------------------
 
     async def sync_fields(self) -> list[dict[str, Any]]:
         """Read getFields, keep the rows, and teach the store and client the custom fields."""
-        rows: list[dict[str, Any]] = []
-        offset = 0
-        while True:
-            page = await self.fetch_page("field", offset)
-            rows.extend(page)
-            if len(page) < PAGE:
-                break
-            offset += PAGE
+        rows = [r async for page in self.client.iter_pages("field") for r in page]
         with self.store.transaction():
             self.store.delete("field", self.store.ids("field") - {r["id"] for r in rows})
             self.store.upsert("field", rows)
@@ -176,7 +144,7 @@ class SyncEngine:
                 if cancel is not None and cancel.is_set():
                     raise SyncCancelled(f"sync cancelled during {entity(key).plural.lower()}")
                 while len(ahead) < depth:
-                    ahead.append(asyncio.ensure_future(self.fetch_page(key, next_offset)))
+                    ahead.append(asyncio.ensure_future(self.client.page(key, next_offset)))
                     next_offset += PAGE
                 page = await ahead.popleft()
                 with self.store.transaction():
@@ -208,24 +176,11 @@ class SyncEngine:
     async def changed_since(self, key: str, since: datetime, timestamp: str = "update",
                             until: datetime | None = None) -> list[dict[str, Any]]:
         """Every record the date-range method reports for [since, until], de-duplicated."""
-        e = entity(key)
-        assert e.methods.date_range is not None
-        tz = self.client.tz
         end = until or (self.now() + timedelta(days=1))
         seen: dict[Any, dict[str, Any]] = {}
-        offset = 0
-        codec = self._codec(key)
-        while True:
-            result = await self.call(e.methods.date_range.name, {
-                "startDate": wire_datetime(since, tz), "endDate": wire_datetime(end, tz),
-                "timestamp": timestamp, "limit": PAGE, "offset": offset,
-            })
-            page = codec.decode_many(records_in(result, e.methods.date_range.result_key))
+        async for page in self.client.iter_date_range(key, since, end, timestamp):
             for rec in page:
                 seen[rec.get("id")] = rec
-            if len(page) < PAGE:
-                break
-            offset += PAGE
         return list(seen.values())
 
     async def incremental(self, key: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -265,17 +220,11 @@ class SyncEngine:
 
     async def refresh_record(self, key: str, record_id: int) -> dict[str, Any] | None:
         """Re-read one record by id; an empty answer removes it from the mirror."""
-        e = entity(key)
-        if e.methods.get is not None:
-            result = await self.call(e.methods.get.name, {"id": record_id})
-            rows = self._codec(key).decode_many(records_in(result, e.methods.get.result_key))
-        else:
-            rows = await self.fetch_page(key, 0, where={"id": record_id})
-        rows = [r for r in rows if r.get("id") == record_id]
-        if not rows:
+        record = await self.client.get(key, record_id)
+        if record is None or record.get("id") != record_id:
             self.store.delete(key, [record_id])
             return None
-        self.store.upsert(key, rows)
+        self.store.upsert(key, [record])
         return self.store.get(key, record_id)
 
     async def reconcile(self, key: str) -> tuple[int, int]:
@@ -286,18 +235,13 @@ class SyncEngine:
         asked for by id and stay, marked inactive. Returns (removed, deactivated).
         """
         remote: set[int] = set()
-        offset = 0
-        while True:
-            page = await self.fetch_page(key, offset, fields=["id"])
+        async for page in self.client.iter_pages(key, fields=["id"]):
             remote.update(r["id"] for r in page if isinstance(r.get("id"), int))
-            if len(page) < PAGE:
-                break
-            offset += PAGE
         missing = sorted(self.store.ids(key) - remote)
         removed = deactivated = 0
         for i in range(0, len(missing), PAGE):
             chunk = missing[i : i + PAGE]
-            found = await self.fetch_page(key, 0, where={"id": chunk}) if key == "lead" else []
+            found = await self.client.page(key, where={"id": chunk}) if key == "lead" else []
             found_ids = {r["id"] for r in found}
             gone = [x for x in chunk if x not in found_ids]
             removed += self.store.delete(key, gone) if gone else 0

@@ -11,31 +11,18 @@ as one catch-up batch.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from ssui.api.errors import MethodNotFoundError
-from ssui.api.shapes import records_in
-from ssui.entities import EVENT, entity
-from ssui.entities.wire import RecordCodec, wire_datetime
+from ssui.entities.wire import wire_datetime
 
+from .events import WatchBatch, WatchEvent, WatchKind, plain_record
 from .sync import PAGE, SyncEngine
 
 EVENT_OVERLAP = timedelta(minutes=2)
 HISTORY = timedelta(days=30)
-
-
-class WatchKind(StrEnum):
-    """The things a user can watch for (FEATURES.md, Watches)."""
-
-    LEAD = "lead_created"
-    ACCOUNT = "account_created"
-    OPPORTUNITY = "opportunity_created"
-    EMAIL = "email_opened"
-    PAGE = "page_visited"
-    FORM = "form_submitted"
 
 
 # Stream names as `ssui watch --streams` spells them.
@@ -59,14 +46,8 @@ EVENT_KINDS: Mapping[str, WatchKind] = {
     "pageVisit": WatchKind.PAGE,
     "formSubmit": WatchKind.FORM,
 }
-
-
-@dataclass(frozen=True)
-class WatchBatch:
-    """Events delivered together; ``catch_up`` marks what happened while ssui was closed."""
-
-    events: tuple[dict[str, Any], ...]
-    catch_up: bool = False
+# Lead creations are asked for too: they tell the leads stream to poll now.
+WATCHED_SOURCES = (*EVENT_KINDS, "leadCreation")
 
 
 @dataclass
@@ -74,7 +55,6 @@ class WatchEngine:
     """Produces watch events from the sync engine's calls."""
 
     sync: SyncEngine
-    delivered: list[WatchBatch] = field(default_factory=list)
     _use_by_type: bool = True
     # The first poll of a run brings what happened while ssui was closed: the catch-up.
     _polled: bool = False
@@ -83,44 +63,40 @@ class WatchEngine:
     def store(self) -> Any:
         return self.sync.store
 
-    def _deliver(self, fresh: list[dict[str, Any]], catch_up: bool = False) -> WatchBatch | None:
+    def _deliver(self, fresh: list[WatchEvent], catch_up: bool = False) -> WatchBatch | None:
         if not fresh:
             return None
-        batch = WatchBatch(tuple(fresh), catch_up)
-        self.delivered.append(batch)
-        return batch
+        return WatchBatch(tuple(fresh), catch_up)
 
     # -- record watches --------------------------------------------------------------------
 
     def record_events(self, key: str, new: Sequence[Mapping[str, Any]],
-                      since: datetime) -> list[dict[str, Any]]:
+                      since: datetime) -> list[WatchEvent]:
         """Events for records that were created after ``since`` (not merely unknown)."""
         kind = RECORD_KINDS.get(key)
         if kind is None:
             return []
         e = self.store.entity(key)
-        now = self.sync.now()
+        now = self.sync.now().replace(microsecond=0)  # the log keeps seconds
         out = []
         for rec in new:
             created = rec.get("createTimestamp")
             if isinstance(created, datetime) and created < since:
                 continue
-            out.append({
-                "key": f"{kind}:{rec['id']}", "kind": str(kind), "entity": key,
-                "record_id": rec["id"],
-                "lead_id": rec["id"] if key == "lead" else rec.get("primaryLeadID"),
-                "title": e.display_name(rec), "detail": self._owner_note(rec),
-                "occurred_at": created if isinstance(created, datetime) else now,
-                "seen_at": now, "payload": {"ownerID": rec.get("ownerID")},
-            })
+            lead_id = rec["id"] if key == "lead" else rec.get("primaryLeadID")
+            lead = rec if key == "lead" else self._lead(lead_id)
+            owner = rec.get("ownerID")
+            out.append(WatchEvent(
+                key=f"{kind}:{rec['id']}", kind=kind, entity=key, record_id=rec["id"],
+                lead_id=lead_id if isinstance(lead_id, int) else None,
+                occurred_at=created if isinstance(created, datetime) else now,
+                title=e.display_name(rec), owner_id=owner if isinstance(owner, int) else None,
+                lead_name=_name_of(lead), lead_email=_email_of(lead),
+                record=plain_record(rec), seen_at=now))
         return out
 
-    def _owner_note(self, rec: Mapping[str, Any]) -> str | None:
-        owner = rec.get("ownerID")
-        if owner is None:
-            return None
-        user = self.store.get("user_profile", owner) if isinstance(owner, int) else None
-        return f"owner {entity('user_profile').display_name(user) if user else owner}"
+    def _lead(self, lead_id: Any) -> Mapping[str, Any] | None:
+        return self.store.get("lead", lead_id) if isinstance(lead_id, int) else None
 
     async def poll_records(self, key: str) -> WatchBatch | None:
         """Incremental sync of one entity, announcing the records created since last time."""
@@ -135,47 +111,45 @@ class WatchEngine:
     # -- activity watches ------------------------------------------------------------------
 
     async def _fetch_events(self, since: datetime) -> list[dict[str, Any]]:
-        codec = RecordCodec(EVENT, self.sync.client.tz)
-        when = wire_datetime(since, self.sync.client.tz)
+        client = self.sync.client
         rows: list[dict[str, Any]] = []
         offset = 0
         while True:
             if self._use_by_type:
-                params = {"where": {"createTimestamp": when}, "limit": PAGE, "offset": offset,
-                          "eventSource": ",".join([*EVENT_KINDS, "leadCreation"])}
                 try:
-                    result = await self.sync.call("getEventsByType", params)
+                    page = await client.events_by_type(WATCHED_SOURCES, since=since,
+                                                       offset=offset)
                 except MethodNotFoundError:
                     self._use_by_type = False
                     continue
             else:
-                result = await self.sync.call("getEvents", {
-                    "where": {"createTimestamp": when}, "limit": PAGE, "offset": offset})
-            page = codec.decode_many(records_in(result, "event"))
+                when = wire_datetime(since, client.tz)
+                page = await client.page("event", offset, where={"createTimestamp": when})
             rows.extend(page)
             if len(page) < PAGE:
                 return rows
             offset += PAGE
 
-    def activity_events(self, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    def activity_events(self, rows: Sequence[Mapping[str, Any]]) -> list[WatchEvent]:
         leads = self.store.get_many("lead", [r["leadID"] for r in rows
                                              if isinstance(r.get("leadID"), int)])
-        lead_entity = entity("lead")
-        now = self.sync.now()
+        now = self.sync.now().replace(microsecond=0)  # the log keeps seconds
         out = []
         for r in rows:
             kind = EVENT_KINDS.get(str(r.get("eventSource")))
             if kind is None or r.get("id") is None:
                 continue
-            lead = leads.get(r.get("leadID"))
-            who = lead_entity.display_name(lead) if lead else f"lead #{r.get('leadID')}"
-            out.append({
-                "key": f"event:{r['id']}", "kind": str(kind), "entity": "event",
-                "record_id": r["id"], "lead_id": r.get("leadID"),
-                "title": str(r.get("eventName") or kind), "detail": who,
-                "occurred_at": r.get("createTimestamp") or now, "seen_at": now,
-                "payload": {k: v for k, v in r.items() if k != "id"},
-            })
+            lead_id = r.get("leadID")
+            lead = leads.get(lead_id) if isinstance(lead_id, int) else None
+            created = r.get("createTimestamp")
+            out.append(WatchEvent(
+                key=f"event:{r['id']}", kind=kind, entity="event", record_id=r["id"],
+                lead_id=lead_id if isinstance(lead_id, int) else None,
+                occurred_at=created if isinstance(created, datetime) else now,
+                title=str(r.get("eventName") or kind.words),
+                lead_name=_name_of(lead), lead_email=_email_of(lead),
+                owner_id=lead.get("ownerID") if lead else None, record=plain_record(r),
+                seen_at=now))
         return out
 
     async def poll_activity(self) -> tuple[WatchBatch | None, bool]:
@@ -199,3 +173,20 @@ class WatchEngine:
             # The first run stores recent history for the activity views, announcing nothing.
             return None, new_leads
         return self._deliver(fresh, catch_up=catch_up), new_leads
+
+
+def _name_of(lead: Mapping[str, Any] | None) -> str | None:
+    """A lead's name; None when it has none (its email, if any, is shown instead)."""
+    if not lead:
+        return None
+    parts = [str(lead[n]) for n in ("firstName", "lastName") if lead.get(n) not in (None, "")]
+    return " ".join(parts) or None
+
+
+def _email_of(lead: Mapping[str, Any] | None) -> str | None:
+    email = lead.get("emailAddress") if lead else None
+    return str(email) if email else None
+
+
+__all__ = ["EVENT_KINDS", "RECORD_KINDS", "STREAM_KINDS", "WatchBatch", "WatchEngine",
+           "WatchEvent", "WatchKind"]

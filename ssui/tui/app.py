@@ -9,7 +9,6 @@ for.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import time
 from collections import Counter
@@ -23,23 +22,23 @@ from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.markup import escape
-from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker
 
-from ssui.config import Connection, open_client
+from ssui.config import Connection
 from ssui.entities import BROWSABLE
-from ssui.mirror import MirrorStore, mirror_path
+from ssui.mirror import MirrorStore
 from ssui.mirror.account import AccountMirror
 from ssui.mirror.sync import SyncProgress
+from ssui.session import AccountSession
 from ssui.text import printable
-from ssui.tui.messages import SyncNow, TaskFailed, failure
+from ssui.tui.keys import binding_ids as binding_ids  # the CLI reads it here
+from ssui.tui.messages import EntityChanged, SyncNow, TaskFailed, WatchArrived, failure
 from ssui.tui.screens.connect import ConnectScreen
 from ssui.tui.screens.main import MainScreen
 from ssui.tui.sync_state import SyncState, describe
 
 if TYPE_CHECKING:
-    from ssui.api import SharpSpringClient
     from ssui.mirror.watch import WatchBatch
 
 MIRROR_GROUP = "mirror"
@@ -49,29 +48,11 @@ SYNC_REFRESH = 1.0
 _NOT_COMMANDS = ("ssui.table.", "ssui.picker.", "ssui.view.", "ssui.back", "ssui.commands")
 
 
-class EntityChanged(Message):
-    """The mirror's rows of one entity changed (posted from the mirror's callbacks).
-
-    ``announce`` is False for the first sync's own progress: rows that fill an empty mirror
-    are not news ("+100,000 new" would say nothing).
-    """
-
-    def __init__(self, entity_key: str, announce: bool = True) -> None:
-        super().__init__()
-        self.entity_key = entity_key
-        self.announce = announce
-
-
-class WatchArrived(Message):
-    """The mirror's watches delivered a batch of events."""
-
-    def __init__(self, batch: WatchBatch) -> None:
-        super().__init__()
-        self.batch = batch
-
-
 class SsuiApp(App[None]):
-    """Browse one SharpSpring account's mirror; ``mirror`` None browses ``store`` offline."""
+    """Browse one SharpSpring account through its session; an offline session browses its store.
+
+    ``session`` None starts on the connection screen, then opens what it connects to.
+    """
 
     TITLE = "ssui"
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
@@ -82,18 +63,15 @@ class SsuiApp(App[None]):
         Binding("colon", "command_palette", "Commands", id="ssui.commands"),
     ]
 
-    def __init__(self, mirror: AccountMirror | None, store: MirrorStore | None,
-                 connection_name: str, read_only: bool = False, *,
+    def __init__(self, session: AccountSession | None, read_only: bool = False, *,
                  keymap: Mapping[str, str] | None = None,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
-        """``store`` None: start on the connection screen, then open what it connects to."""
         super().__init__()
-        self.mirror = mirror
-        self._store = store
-        self.connection_name = connection_name
+        self.session = session
         # HTTP transport for connections made here (tests); None means the network.
         self.transport = transport
-        self._client: SharpSpringClient | None = None
+        # A session opened here (from the connection screen) is closed here too.
+        self._owns_session = False
         self.read_only = read_only
         self.keymap = dict(keymap or {})
         self.sync_progress: SyncProgress | None = None
@@ -106,13 +84,22 @@ class SsuiApp(App[None]):
 
     @property
     def store(self) -> MirrorStore:
-        assert self._store is not None, "the app has no mirror before it connects"
-        return self._store
+        assert self.session is not None, "the app has no mirror before it connects"
+        return self.session.store
+
+    @property
+    def mirror(self) -> AccountMirror | None:
+        """The live mirror (None offline or before connecting)."""
+        return self.session.mirror if self.session is not None else None
+
+    @property
+    def connection_name(self) -> str:
+        return self.session.name if self.session is not None else ""
 
     def on_mount(self) -> None:
         if self.keymap:
             self.set_keymap(self.keymap)
-        if self._store is None:
+        if self.session is None:
             self.push_screen(ConnectScreen(transport=self.transport), self._connected)
         else:
             self._open()
@@ -122,16 +109,13 @@ class SsuiApp(App[None]):
         if connection is None:
             self.exit()
             return
-        self._client = open_client(connection, self.transport)
-        self._store = MirrorStore(mirror_path(connection.name, connection.account_id))
-        self.mirror = AccountMirror(self._client, self._store)
-        self.connection_name = connection.name
+        self.session = AccountSession.open(connection, transport=self.transport)
+        self._owns_session = True
         self._open()
 
     async def on_unmount(self) -> None:
-        if self._client is not None:
-            with contextlib.suppress(Exception):
-                await self._client.aclose()
+        if self._owns_session and self.session is not None:
+            await self.session.aclose()
 
     def _open(self) -> None:
         self.push_screen(self.main_screen())
@@ -168,7 +152,8 @@ class SsuiApp(App[None]):
         self.post_message(WatchArrived(batch))
 
     def main_screen(self) -> MainScreen:
-        return MainScreen(self.store, self.connection_name, read_only=self.read_only,
+        assert self.session is not None
+        return MainScreen(self.session, read_only=self.read_only,
                           sync_state=self.sync_state if self.mirror is not None else None)
 
     async def _keep_mirror_fresh(self) -> None:
@@ -218,14 +203,14 @@ class SsuiApp(App[None]):
         events = event.batch.events
         if not events:
             return
-        kinds = Counter(str(e.get("kind", "event")).replace("_", " ") for e in events)
+        kinds = Counter(e.kind.words for e in events)
         summary = ", ".join(f"{n:,} {kind}" for kind, n in kinds.most_common())
         if event.batch.catch_up:
             self.notify(summary, title="While ssui was closed")
         elif len(events) <= 3:
             for e in events:
-                self.notify(printable(str(e.get("title") or e.get("kind"))),
-                            title=str(e.get("kind", "")).replace("_", " ").capitalize(),
+                who = f" · {e.who}" if e.who and e.who != e.title else ""
+                self.notify(printable(f"{e.title}{who}"), title=e.kind.words.capitalize(),
                             markup=False)
         else:
             self.notify(summary, title="New activity")
@@ -275,46 +260,18 @@ class SsuiApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
-def binding_ids() -> dict[str, str]:
-    """Every binding id in the app and its default keys (what a keymap in config may set)."""
-    from ssui.tui.screens.filter import FilterScreen
-    from ssui.tui.widgets.entity_browser import EntityBrowser
-    from ssui.tui.widgets.record_picker import RecordPicker
-    from ssui.tui.widgets.record_table import RecordTable
-
-    out: dict[str, str] = {}
-    for cls in (SsuiApp, MainScreen, EntityBrowser, RecordTable, RecordPicker, FilterScreen):
-        for b in cls.BINDINGS:
-            if isinstance(b, Binding) and b.id:
-                out.setdefault(b.id, b.key)
-    return out
-
-
-def run_app(connection: Connection | None = None, *, read_only: bool = False,
-            store: MirrorStore | None = None, mirror: AccountMirror | None = None,
-            connection_name: str | None = None,
+def run_app(session: AccountSession | None = None, *, read_only: bool = False,
             keymap: Mapping[str, str] | None = None) -> int:
-    """Run the app until the user quits; returns the exit status for the ``ssui`` command.
+    """Run the app on ``session`` until the user quits, then close the session.
 
-    With a ``connection``, the app opens that account's mirror on disk (it paints at once
-    from what an earlier run synced) and keeps it fresh. With none (and no ``store``), it
-    starts on the connection screen. A ``store`` (and its ``mirror``) are browsed as given.
+    A live session opens the account's mirror on disk (it paints at once from what an earlier
+    run synced) and keeps it fresh; an offline one browses its store; with none, the app
+    starts on the connection screen. Returns the exit status for the ``ssui`` command.
     """
-    client = None
-    if mirror is None and store is None and connection is not None:
-        client = open_client(connection)
-        store = MirrorStore(mirror_path(connection.name, connection.account_id))
-        mirror = AccountMirror(client, store)
-    if store is None and mirror is not None:
-        store = mirror.store
-    name = connection_name or str(getattr(connection, "name", "") or "offline")
-    app = SsuiApp(mirror, store, name, read_only, keymap=keymap)
+    app = SsuiApp(session, read_only, keymap=keymap)
     try:
         app.run()
     finally:
-        if client is not None:
-            with contextlib.suppress(Exception):
-                asyncio.run(client.aclose())
-        if store is not None:
-            store.close()
+        if session is not None:
+            asyncio.run(session.aclose())
     return app.return_code or 0

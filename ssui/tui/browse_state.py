@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ssui.mirror import Filter, Query
 
@@ -37,11 +37,6 @@ class BrowseState:
     def narrowed(self) -> bool:
         """True when search or filters hide some records."""
         return bool(self.search.strip() or self.filters)
-
-    def with_filter(self, active: ActiveFilter | None, slot: str) -> BrowseState:
-        """This state with the filter in ``slot`` replaced (or removed when None)."""
-        kept = tuple(a for a in self.filters if a.slot != slot)
-        return replace(self, filters=kept + ((active,) if active else ()))
 
 
 def email_list(text: str) -> tuple[str, ...]:

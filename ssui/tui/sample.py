@@ -15,6 +15,7 @@ from typing import Any
 
 from ssui.entities import LEAD_STATUSES, Field, Kind
 from ssui.mirror import MirrorStore
+from ssui.mirror.events import WatchEvent, WatchKind
 
 FIRST = ("Ada", "Bram", "Chiara", "Dev", "Elif", "Farid", "Greta", "Hugo", "Ines", "Jonas",
          "Kaito", "Lena", "Mateo", "Nia", "Oskar", "Priya", "Quinn", "Rosa", "Sami", "Tove",
@@ -122,14 +123,15 @@ def opportunity(i: int, size: SampleSize) -> dict[str, Any]:
             "updateTimestamp": EPOCH + timedelta(days=i % 200, hours=3)}
 
 
-def events(lead_id: int, count: int) -> Iterator[dict[str, Any]]:
-    kinds = (("page_visited", "Visited /pricing"), ("email_opened", "Opened “March product news”"),
-             ("form_submitted", "Submitted “Book a demo”"))
+def events(lead_id: int, count: int) -> Iterator[WatchEvent]:
+    kinds = ((WatchKind.PAGE, "Visited /pricing"),
+             (WatchKind.EMAIL, "Opened “March product news”"),
+             (WatchKind.FORM, "Submitted “Book a demo”"))
     for k in range(count):
         kind, title = kinds[(lead_id + k) % len(kinds)]
-        yield {"key": f"sample-{lead_id}-{k}", "kind": kind, "entity": "lead",
-               "record_id": lead_id, "lead_id": lead_id, "title": title, "detail": "",
-               "occurred_at": EPOCH + timedelta(days=30, hours=lead_id + k * 5)}
+        yield WatchEvent(key=f"sample-{lead_id}-{k}", kind=kind, entity="event",
+                         record_id=lead_id * 100 + k, lead_id=lead_id, title=title,
+                         occurred_at=EPOCH + timedelta(days=30, hours=lead_id + k * 5))
 
 
 def fill(store: MirrorStore, size: SampleSize | None = None, *, chunk: int = 20_000) -> None:

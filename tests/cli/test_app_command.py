@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from cli_fakes import SECRET, connection
 
-import ssui.cli
+import ssui.cli.profiles
 from ssui.cli import main
-from ssui.config import Connection, check_connection, save_profile
+from ssui.config import check_connection, save_profile
+from ssui.session import AccountSession
 
 
 @pytest.fixture
@@ -22,12 +23,16 @@ def fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     runs: list[dict[str, Any]] = []
     module = types.ModuleType("ssui.tui.app")
 
-    def run_app(connection: Connection, *, read_only: bool, keymap: dict[str, str]) -> int:
-        runs.append({"connection": connection, "read_only": read_only})
+    def run_app(session: AccountSession | None, *, read_only: bool,
+                keymap: dict[str, str]) -> int:
+        runs.append({"connection": session and session.connection, "read_only": read_only})
+        if session is not None:
+            asyncio.run(session.aclose())  # as the real app does when it quits
         return 0
 
     module.run_app = run_app  # type: ignore[attr-defined]
-    module.binding_ids = lambda: {"ssui.search": "slash", "ssui.quit": "q"}  # type: ignore[attr-defined]
+    ids = {"ssui.search": "slash", "ssui.quit": "q"}
+    module.binding_ids = lambda: ids  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "ssui.tui.app", module)
     return runs
 
@@ -63,9 +68,11 @@ def test_ssui_sandbox_opens_the_app_on_a_live_local_sandbox(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the sandbox's database
     checked: list[str] = []
 
-    def run_app(connection: Connection, *, read_only: bool, keymap: dict[str, str]) -> int:
-        asyncio.run(check_connection(connection))  # the sandbox answers while the app runs
-        checked.append(connection.base_url)
+    def run_app(session: AccountSession, *, read_only: bool, keymap: dict[str, str]) -> int:
+        assert session.connection is not None
+        asyncio.run(check_connection(session.connection))  # the sandbox answers meanwhile
+        asyncio.run(session.aclose())
+        checked.append(session.connection.base_url)
         return 0
 
     monkeypatch.setattr(sys.modules["ssui.tui.app"], "run_app", run_app)
@@ -79,14 +86,6 @@ def test_watch_names_an_unknown_stream_in_one_line(capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "unknown calls" in err
-
-
-def test_sandbox_command_says_not_built_when_its_module_is_missing(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "ssui.sandbox.cli", None)
-    assert main(["sandbox", "serve"]) == 2
-    assert "not built yet" in capsys.readouterr().err
 
 
 def test_unknown_command_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -109,7 +108,7 @@ def test_an_unexpected_error_is_one_line_without_its_message(
     def broken(args: object) -> int:
         raise RuntimeError("internal detail that might hold a secret")
 
-    monkeypatch.setattr(ssui.cli, "_config_path", broken)
+    monkeypatch.setattr(ssui.cli.profiles, "_config_path", broken)
     assert main(["config", "path"]) == 1
     err = capsys.readouterr().err
     assert err == "ssui: internal error (RuntimeError); set SSUI_DEBUG=1 to see the traceback\n"
@@ -130,6 +129,17 @@ def test_commands_other_than_the_app_never_load_textual() -> None:
     code = (
         "import sys; from ssui.cli import main; main(['config', 'path']); "
         "sys.exit(1 if 'textual' in sys.modules else 0)"
+    )
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, check=False).returncode
+        == 0
+    )
+
+
+def test_commands_other_than_sandbox_never_load_the_sandbox() -> None:
+    code = (
+        "import sys; from ssui.cli import main; main(['call', '--help']); "
+        "main(['config', 'path']); sys.exit(1 if 'ssui.sandbox' in sys.modules else 0)"
     )
     assert (
         subprocess.run([sys.executable, "-c", code], capture_output=True, check=False).returncode

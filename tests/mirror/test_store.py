@@ -10,6 +10,7 @@ import pytest
 from ssui.entities import Kind
 from ssui.entities.model import Field
 from ssui.mirror import Filter, MirrorStore, Query, fts_query
+from ssui.mirror.events import WatchEvent, WatchKind
 
 LEADS = [
     {"id": 1, "firstName": "Ann", "lastName": "Lee", "emailAddress": "ann@acme.io",
@@ -115,13 +116,14 @@ def test_a_changed_schema_rebuilds_the_mirror_instead_of_crashing(tmp_path: Path
 
 
 def test_events_are_stored_once_per_key(store: MirrorStore) -> None:
-    ev = {"key": "event:9", "kind": "form_submitted", "lead_id": 1, "title": "Contact us",
-          "occurred_at": datetime(2026, 11, 27, 10, 0, tzinfo=UTC)}
-    assert len(store.add_events([ev])) == 1
+    ev = WatchEvent(key="event:9", kind=WatchKind.FORM, entity="event", record_id=9,
+                    lead_id=1, title="Contact us", lead_name="Ann Lee",
+                    occurred_at=datetime(2026, 11, 27, 10, 0, tzinfo=UTC),
+                    record={"eventName": "Contact us"})
+    (stored,) = store.add_events([ev])
+    assert stored.seq is not None and stored.title == "Contact us"
     assert store.add_events([ev]) == []
-    rows = store.events(lead_id=1)
-    assert [r["title"] for r in rows] == ["Contact us"]
-    assert rows[0]["occurred_at"] == "2026-11-27 10:00:00"
+    assert store.events(lead_id=1) == [stored]  # read back whole: kind, times, record
 
 
 def test_a_bulk_load_is_searchable_when_it_ends(store: MirrorStore) -> None:

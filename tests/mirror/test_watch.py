@@ -4,12 +4,14 @@ announced exactly once, across restarts, with what happened while closed as one 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from ssui.api import SharpSpringClient
 from ssui.mirror import MirrorStore
+from ssui.mirror.account import AccountMirror
 from ssui.mirror.sync import SyncEngine
-from ssui.mirror.watch import WatchEngine, WatchKind
+from ssui.mirror.watch import WatchBatch, WatchEngine, WatchEvent, WatchKind
 from ssui.sandbox import SandboxApp
 from ssui.sandbox.activity import ActivityStream
 
@@ -25,8 +27,8 @@ def sandbox_counts(app: SandboxApp) -> Counter[str]:
     })
 
 
-async def poll_all(watch: WatchEngine) -> list[dict[str, object]]:
-    got: list[dict[str, object]] = []
+async def poll_all(watch: WatchEngine) -> list[WatchEvent]:
+    got: list[WatchEvent] = []
     batch, _ = await watch.poll_activity()
     if batch:
         got.extend(batch.events)
@@ -66,8 +68,8 @@ async def test_activity_yields_exactly_one_event_per_new_item_across_a_restart(
     delivered += await poll_all(watch)
 
     after = sandbox_counts(sandbox)
-    got = Counter(str(e["kind"]) for e in delivered)
-    assert len({e["key"] for e in delivered}) == len(delivered), "an event came twice"
+    got = Counter(e.kind for e in delivered)
+    assert len({e.key for e in delivered}) == len(delivered), "an event came twice"
     assert got[WatchKind.LEAD] == after["lead"] - before["lead"] > 0
     assert got[WatchKind.OPPORTUNITY] == after["opportunity"] - before["opportunity"]
     assert got[WatchKind.FORM] == after["formSubmit"] - before["formSubmit"] > 0
@@ -88,9 +90,63 @@ async def test_events_name_the_lead_and_are_kept_as_history(
         pass
     batch, _ = await watch.poll_activity()
     assert batch is not None and not batch.catch_up
-    (form,) = [e for e in batch.events if e["kind"] == WatchKind.FORM]
-    lead = store.get("lead", int(form["lead_id"]))  # type: ignore[call-overload]
+    (form,) = [e for e in batch.events if e.kind is WatchKind.FORM]
+    assert form.lead_id is not None
+    lead = store.get("lead", form.lead_id)
     assert lead is not None
-    assert form["detail"] == store.entity("lead").display_name(lead)
+    assert form.lead_name == store.entity("lead").display_name(lead)
+    assert form.lead_email == lead["emailAddress"]
+    assert form.who == f"{form.lead_name} <{form.lead_email}>"
+    assert form.title and form.title != "form submitted"  # the form's name
     history = store.events(lead_id=lead["id"], newest_first=True)
-    assert history[0]["key"] == form["key"]
+    assert history[0] == form  # what was announced is what the log keeps
+
+
+async def test_two_consumers_on_one_mirror_each_receive_every_event(
+        sandbox: SandboxApp, client: SharpSpringClient, mirror_path: Path,
+        client_on: Callable[[SandboxApp], SharpSpringClient]) -> None:
+    await SyncEngine(client, MirrorStore(mirror_path)).full_sync()
+    # Two processes (the app and `ssui watch`) on one mirror file, each with its own client.
+    other = client_on(sandbox)
+    first = AccountMirror(client, MirrorStore(mirror_path), consumer="app")
+    second = AccountMirror(other, MirrorStore(mirror_path), consumer="watch")
+    heard: dict[str, list[WatchEvent]] = {"first": [], "second": []}
+    first.on_batch(lambda b: heard["first"].extend(b.events))
+    second.on_batch(lambda b: heard["second"].extend(b.events))
+
+    await client.create("lead", [{"emailAddress": "both@see.example", "firstName": "Both"}])
+    await first.poll_once("leads")   # the first stores the new lead and its event...
+    await second.poll_once("leads")  # ...the second finds it known, and still hears of it
+    for name in heard:
+        assert [e.title for e in heard[name]] == ["Both"], name
+        assert heard[name][0].lead_email == "both@see.example"
+
+    # Neither hears it twice; and `ssui watch`, started again, hears what the app stored
+    # meanwhile, as what happened while it was closed.
+    await first.poll_once("leads")
+    await second.poll_once("leads")
+    assert len(heard["first"]) == len(heard["second"]) == 1
+    await client.create("lead", [{"emailAddress": "later@see.example", "firstName": "Later"}])
+    await first.poll_once("leads")
+    again = AccountMirror(other, MirrorStore(mirror_path), consumer="watch")
+    batches: list[WatchBatch] = []
+    again.on_batch(batches.append)
+    await again.poll_once("leads")
+    assert [(e.title, b.catch_up) for b in batches for e in b.events] == [("Later", True)]
+    await other.aclose()
+
+
+async def test_a_new_consumer_starts_from_now(
+        sandbox: SandboxApp, client: SharpSpringClient, mirror_path: Path) -> None:
+    mirror = AccountMirror(client, MirrorStore(mirror_path), consumer="app")
+    await mirror.sync.full_sync()
+    await client.create("lead", [{"emailAddress": "before@see.example", "firstName": "Old"}])
+    await mirror.poll_once("leads")
+    newcomer = AccountMirror(client, MirrorStore(mirror_path), consumer="fresh")
+    heard: list[WatchEvent] = []
+    newcomer.on_batch(lambda b: heard.extend(b.events))
+    await newcomer.poll_once("leads")
+    assert heard == []
+    await client.create("lead", [{"emailAddress": "after@see.example", "firstName": "New"}])
+    await newcomer.poll_once("leads")
+    assert [e.title for e in heard] == ["New"]

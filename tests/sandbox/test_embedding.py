@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import httpx
 
 from ssui.api import RetryPolicy, SharpSpringClient
+from ssui.cli.sandbox import add_parsers
 from ssui.sandbox import SandboxConfig, default_db_path, transport
-from ssui.sandbox.cli import add_parser
 
 from .conftest import BASE, base_config
 
@@ -32,9 +32,9 @@ async def test_a_v1_client_pages_a_date_range_in_the_account_zone() -> None:
         assert seen and all(start <= r["createTimestamp"] <= end for r in seen)
 
 
-def test_add_parser_registers_sandbox_serve_with_its_options() -> None:
+def test_add_parsers_registers_sandbox_serve_with_its_options() -> None:
     parser = argparse.ArgumentParser(prog="ssui")
-    add_parser(parser.add_subparsers(dest="command"))
+    add_parsers(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["sandbox", "serve", "--port", "8123", "--no-limits", "--leads",
                               "10", "--daily-quota", "5", "--faults", "drop=0.1"])
     assert (args.port, args.no_limits, args.leads, args.daily_quota) == (8123, True, 10, 5)

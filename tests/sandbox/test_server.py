@@ -91,7 +91,7 @@ def test_activity_stops_with_the_server(tmp_path: Path) -> None:
 
 
 def test_the_cli_prints_url_and_credentials_and_exits_cleanly_on_ctrl_c(tmp_path: Path) -> None:
-    cmd = [sys.executable, "-m", "ssui.sandbox", "serve", "--db", str(tmp_path / "c.db"),
+    cmd = [sys.executable, "-m", "ssui", "sandbox", "serve", "--db", str(tmp_path / "c.db"),
            "--leads", "30", "--activity", "0"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
@@ -115,13 +115,13 @@ def test_the_cli_prints_url_and_credentials_and_exits_cleanly_on_ctrl_c(tmp_path
 
 def test_the_cli_rejects_a_bad_fault_spec_in_one_line(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "ssui.sandbox", "serve", "--db", str(tmp_path / "d.db"),
+        [sys.executable, "-m", "ssui", "sandbox", "serve", "--db", str(tmp_path / "d.db"),
          "--faults", "error=lots"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "error" in proc.stderr
 
 
 def test_the_sandbox_never_imports_textual() -> None:
-    code = "import sys, ssui.sandbox, ssui.sandbox.cli; print('textual' in sys.modules)"
+    code = "import sys, ssui.sandbox, ssui.cli.sandbox; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

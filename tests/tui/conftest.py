@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from ssui.mirror import MirrorStore
+from ssui.session import AccountSession
 from ssui.tui.app import SsuiApp
 from ssui.tui.sample import SampleSize, sample_store
 
@@ -52,5 +53,6 @@ def store() -> MirrorStore:
 def make_app(store: MirrorStore) -> Callable[..., SsuiApp]:
     def make(mirror: Any = None, *, read_only: bool = False,
              keymap: dict[str, str] | None = None) -> SsuiApp:
-        return SsuiApp(mirror, store, "acme-test", read_only, keymap=keymap)
+        session = AccountSession("acme-test", store, mirror=mirror)
+        return SsuiApp(session, read_only, keymap=keymap)
     return make

@@ -131,7 +131,7 @@ async def test_the_first_run_connects_then_browses_the_synced_account(
     from ssui.tui.widgets.entity_browser import EntityBrowser
 
     monkeypatch.setenv("SSUI_DATA_DIR", str(tmp_path / "data"))
-    app = SsuiApp(None, None, "", transport=sandbox_transport)
+    app = SsuiApp(None, transport=sandbox_transport)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = app.screen
         assert isinstance(screen, ConnectScreen)

@@ -80,7 +80,7 @@ async def test_a_lead_shows_its_account_opportunities_and_recent_activity_newest
         assert "RELATED" in text and "Opportunities" in text
         assert "RECENT ACTIVITY" in text
         events = store.events(lead_id=6, newest_first=True)
-        titles = [e["title"] for e in events]
+        titles = [e.title for e in events]
         positions = [text.index(t) for t in dict.fromkeys(titles)]
         assert positions == sorted(positions)
         assert "2026-" in text.split("RECENT ACTIVITY")[1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from ssui.mirror import MirrorStore
+from ssui.session import AccountSession
 from ssui.tui.app import SsuiApp
 from ssui.tui.screens.main import MainScreen
 from ssui.tui.widgets.entity_browser import EntityBrowser
@@ -28,7 +29,7 @@ async def search(app: SsuiApp, pilot: object, text: str) -> None:
 
 async def test_escape_sequences_in_leads_are_shown_as_symbols_in_table_and_detail(
         messy_store: MirrorStore) -> None:
-    app = SsuiApp(None, messy_store, "messy", False)
+    app = SsuiApp(AccountSession.offline(messy_store, "messy"))
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
         b = leads(app)
@@ -55,7 +56,7 @@ async def test_escape_sequences_in_leads_are_shown_as_symbols_in_table_and_detai
 
 
 async def test_markup_in_lead_names_is_shown_as_typed(messy_store: MirrorStore) -> None:
-    app = SsuiApp(None, messy_store, "messy", False)
+    app = SsuiApp(AccountSession.offline(messy_store, "messy"))
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
         await pilot.press("slash")

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from ssui.entities import BROWSABLE
-from ssui.mirror import MirrorStore
+from ssui.session import AccountSession
 from ssui.tui.browse_state import ActiveFilter
 from ssui.tui.names import NameResolver
 from ssui.tui.screens.filter import FilterScreen
@@ -32,11 +32,8 @@ COMING: tuple[tuple[str, str, str], ...] = (
      "The API console arrives next: call any SharpSpring method, or send a free-form request, "
      "with your credentials added for you and never shown."),
 )
-VIEW_KEYS = ("1", "2", "3", "4", "5", "6")
-
-
-def view_ids() -> list[str]:
-    return [e.key for e in BROWSABLE] + [key for key, _, _ in COMING]
+# A key per view that works; the coming ones get theirs when they are built.
+VIEW_KEYS = ("1", "2", "3", "4")
 
 
 class MainScreen(Screen[None]):
@@ -45,20 +42,19 @@ class MainScreen(Screen[None]):
     CSS_PATH = Path(__file__).with_name("main.tcss")  # absolute: subclasses live elsewhere
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, f"show_view('{view}')", title, show=False, id=f"ssui.view.{view}")
-        for key, view, title in zip(
-            VIEW_KEYS, view_ids(),
-            [e.plural for e in BROWSABLE] + [title for _, title, _ in COMING], strict=True)
+        Binding(key, f"show_view('{e.key}')", e.plural, show=False, id=f"ssui.view.{e.key}")
+        for key, e in zip(VIEW_KEYS, BROWSABLE, strict=True)
     ]
 
-    def __init__(self, store: MirrorStore, connection_name: str, *, read_only: bool = False,
+    def __init__(self, session: AccountSession, *, read_only: bool = False,
                  sync_state: Callable[[], SyncState] | None = None) -> None:
         super().__init__()
-        self.store = store
-        self.connection_name = connection_name
+        self.session = session
+        self.store = session.store
+        self.connection_name = session.name
         self.read_only = read_only
         self.sync_state = sync_state
-        self.resolver = NameResolver(store)
+        self.resolver = NameResolver(session.store)
         self._settled = False
 
     def compose(self) -> ComposeResult:

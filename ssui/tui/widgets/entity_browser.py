@@ -63,8 +63,6 @@ class EntityBrowser(Widget):
         Binding("d", "toggle_detail", "Detail", id="ssui.detail"),
         Binding("v", "flip_split", "Split ↔", id="ssui.detail.flip"),
         Binding("r", "refresh", "Refresh now", show=False, id="ssui.refresh"),
-        Binding("n", "new_record", "New", show=False, id="ssui.record.new"),
-        Binding("e", "edit_record", "Edit", show=False, id="ssui.record.edit"),
         Binding("escape", "back", "Back", show=False, id="ssui.back"),
     ]
 
@@ -386,8 +384,6 @@ class EntityBrowser(Widget):
     # -- actions ---------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("new_record", "edit_record") and self.read_only:
-            return False
         # "Clear filters" only exists while a filter is set.
         return action != "clear_filters" or bool(self.state.filters)
 
@@ -429,14 +425,6 @@ class EntityBrowser(Widget):
         self.new_rows = 0
         self.reload(keep=self.table.highlighted, cursor=self.table.cursor_row,
                     keep_screen_row=True)
-
-    def action_new_record(self) -> None:
-        self.notify(f"Creating {self.entity.plural.lower()} arrives with the record form.",
-                    title="Not yet")
-
-    def action_edit_record(self) -> None:
-        self.notify(f"Editing {self.entity.plural.lower()} arrives with the record form.",
-                    title="Not yet")
 
     def action_back(self) -> None:
         """Escape: leave the search box (clearing it), else close the detail."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -19,6 +19,7 @@ from textual.worker import Worker, get_current_worker
 
 from ssui.entities import Entity, Field, Kind
 from ssui.mirror import MirrorStore
+from ssui.mirror.events import WatchEvent
 from ssui.text import printable
 from ssui.tui.format import format_datetime, format_value
 from ssui.tui.messages import failure
@@ -36,7 +37,7 @@ class _Extras:
     entity_key: str
     record_id: Any
     groups: list[RelatedGroup]
-    events: list[dict[str, Any]]
+    events: list[WatchEvent]
 
 
 class RecordDetail(VerticalScroll, can_focus=True):
@@ -58,7 +59,7 @@ class RecordDetail(VerticalScroll, can_focus=True):
         self.entity: Entity | None = None
         self.record: Record | None = None
         self.groups: list[RelatedGroup] = []
-        self.events: list[dict[str, Any]] = []
+        self.events: list[WatchEvent] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
@@ -211,28 +212,16 @@ def _section(title: str, body: RenderableType) -> Group:
     return Group(Text(title.upper(), style="bold"), body)
 
 
-def _when(value: Any) -> str:
-    if isinstance(value, datetime):
-        return format_datetime(value)
-    if isinstance(value, str) and value:
-        try:
-            return format_datetime(datetime.fromisoformat(value).replace(tzinfo=UTC)
-                                   if "+" not in value[10:] else datetime.fromisoformat(value))
-        except ValueError:
-            return value
-    return ""
-
-
-def _activity(events: Sequence[dict[str, Any]]) -> RenderableType:
+def _activity(events: Sequence[WatchEvent]) -> RenderableType:
     if not events:
         return Text("No activity in the mirror for this lead yet.", style="dim")
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="dim", no_wrap=True, width=LABEL_WIDTH)
     grid.add_column(overflow="fold")
     for ev in events:
-        kind = str(ev.get("kind") or "").replace("_", " ")
-        line = Text(printable(str(ev.get("title") or kind)))
+        kind = ev.kind.words
+        line = Text(printable(ev.title))
         if kind:
             line.append(f"  {kind}", style="dim italic")
-        grid.add_row(_when(ev.get("occurred_at")), line)
+        grid.add_row(format_datetime(ev.occurred_at), line)
     return grid

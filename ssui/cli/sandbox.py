@@ -1,7 +1,7 @@
-"""``ssui sandbox serve``: run the sandbox on loopback until Ctrl-C.
+"""`ssui sandbox serve`: run the sandbox on loopback until Ctrl-C.
 
-``add_parser(subparsers)`` registers the command on any argparse parser (ssui's own CLI
-imports this lazily); ``python -m ssui.sandbox serve`` works on its own too.
+Importing this loads the sandbox (its server and seed data), so `ssui` imports it only when
+the command is used.
 """
 
 from __future__ import annotations
@@ -12,21 +12,15 @@ import time
 from typing import Any
 
 from ssui.api.endpoint import is_loopback
-
-from .config import DEFAULT_ACCOUNT_ID, DEFAULT_ACTIVITY, DEFAULT_SECRET_KEY, SandboxConfig
-from .faults import FaultSpecError, parse_faults
-
-
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Register ``sandbox serve`` on an ``ArgumentParser.add_subparsers()`` object."""
-    sandbox = subparsers.add_parser("sandbox", help="a local SharpSpring-compatible server")
-    _add_serve(sandbox.add_subparsers(dest="sandbox_command", required=True))
-    assert isinstance(sandbox, argparse.ArgumentParser)
-    return sandbox
+from ssui.sandbox import FaultSpecError, SandboxConfig, SandboxServer, parse_faults
+from ssui.sandbox.config import DEFAULT_ACCOUNT_ID, DEFAULT_ACTIVITY, DEFAULT_SECRET_KEY
 
 
-def _add_serve(commands: Any) -> None:
-    serve = commands.add_parser("serve", help="serve the sandbox API until Ctrl-C")
+def add_parsers(commands: Any) -> None:
+    """Register `sandbox serve` on the `ssui` subcommand parser."""
+    sandbox = commands.add_parser("sandbox", help="a local SharpSpring-compatible server")
+    actions = sandbox.add_subparsers(dest="sandbox_command", required=True)
+    serve = actions.add_parser("serve", help="serve the sandbox API until Ctrl-C")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to bind (default 127.0.0.1; say so to bind another)")
     serve.add_argument("--port", type=int, default=0, help="port (default: any free port)")
@@ -42,13 +36,11 @@ def _add_serve(commands: Any) -> None:
     serve.add_argument("--no-limits", action="store_true",
                        help="no per-second, daily or per-request limits")
     serve.add_argument("--daily-quota", type=int, default=50_000)
-    serve.set_defaults(handler=run)
+    serve.set_defaults(handler=run_serve)
 
 
-def run(args: argparse.Namespace) -> int:
+def run_serve(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C; prints the URL and credentials first. Returns the exit status."""
-    from .server import SandboxServer
-
     try:
         faults = parse_faults(args.faults)
     except FaultSpecError as exc:
@@ -81,10 +73,3 @@ def run(args: argparse.Namespace) -> int:
     finally:
         server.stop()
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ssui.sandbox")
-    _add_serve(parser.add_subparsers(dest="sandbox_command", required=True))
-    args = parser.parse_args(argv)
-    return int(args.handler(args))

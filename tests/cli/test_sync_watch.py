@@ -8,6 +8,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -15,9 +16,11 @@ import pytest
 from pydantic import SecretStr
 
 from ssui.api import SharpSpringClient
+from ssui.cli import main
+from ssui.cli.mirror import event_line, parse_streams, sync, watch
 from ssui.config import Connection
 from ssui.mirror import MirrorStore, Query, mirror_path
-from ssui.mirror.commands import event_line, parse_streams, sync, watch
+from ssui.mirror.events import WatchEvent, WatchKind
 from ssui.sandbox import SandboxApp
 from ssui.sandbox.activity import ActivityStream
 
@@ -76,8 +79,10 @@ def test_unknown_stream_names_are_named_back() -> None:
 
 
 def test_a_plain_event_line_reads_like_a_sentence() -> None:
-    line = event_line({"kind": "form_submitted", "title": "Contact us", "detail": "Ann Lee",
-                       "occurred_at": "2026-11-27 10:00:00"}, catch_up=True, jsonl=False)
+    event = WatchEvent(key="event:1", kind=WatchKind.FORM, entity="event", record_id=1,
+                       lead_id=7, occurred_at=datetime(2026, 11, 27, 10, tzinfo=UTC),
+                       title="Contact us", lead_name="Ann Lee")
+    line = event_line(event, catch_up=True, jsonl=False)
     assert "form submitted" in line and "Contact us — Ann Lee" in line
     assert line.endswith("(while closed)")
 
@@ -85,8 +90,6 @@ def test_a_plain_event_line_reads_like_a_sentence() -> None:
 def test_ssui_sync_on_the_command_line_reports_what_it_copied(
         sandbox: SandboxApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    from ssui.cli import main
-
     monkeypatch.setenv("SSUI_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("SSUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SHARPSPRING_ACCOUNT_ID", sandbox.config.account_id)
@@ -118,8 +121,8 @@ async def test_plain_watch_output_holds_no_control_character_from_lead_data(
     store = MirrorStore(mirror_path("sbx", connection.account_id))
     events = store.events(kinds=["lead_created"], limit=10_000)
     store.close()
-    red = next(e for e in events if str(e.get("title", "")).startswith("\x1b[31m"))
+    red = next(e for e in events if e.title.startswith("\x1b[31m"))
     line = event_line(red, catch_up=False, jsonl=True)
     assert "\\u001b[31mRED" in line and "\x1b" not in line
-    assert json.loads(line)["title"] == red["title"]
+    assert json.loads(line)["title"] == red.title
     assert "␛[31mRED" in event_line(red, catch_up=False, jsonl=False)

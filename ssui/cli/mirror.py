@@ -1,7 +1,6 @@
-"""The headless mirror commands: `ssui sync` and `ssui watch`.
+"""`ssui sync` and `ssui watch`: the mirror, headless (a progress bar on stderr, events on stdout).
 
-They print to the terminal (a progress bar on stderr, events on stdout) and never import
-textual; the `ssui` command line registers them.
+They run on an `AccountSession` and never import textual.
 """
 
 from __future__ import annotations
@@ -10,23 +9,21 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TextIO
 
 import httpx
 
-from ssui.config import Connection, open_client, resolve_connection
+from ssui.config import Connection, resolve_connection
 from ssui.entities import entity
+from ssui.mirror.account import AccountMirror
+from ssui.mirror.events import WatchBatch, WatchEvent
+from ssui.mirror.sync import SyncProgress
+from ssui.mirror.watch import STREAM_KINDS
+from ssui.session import AccountSession
 from ssui.text import json_safe, printable
-
-from .account import AccountMirror
-from .paths import mirror_path
-from .scheduler import Budget
-from .store import MirrorStore
-from .sync import SyncEngine, SyncProgress
-from .watch import STREAM_KINDS, WatchBatch
 
 ALL_STREAMS = tuple(STREAM_KINDS)
 
@@ -51,6 +48,9 @@ def add_parsers(commands: Any) -> None:
                        help="share of the daily API quota background polling may use"
                             " (default 0.2)")
     watch.set_defaults(handler=run_watch)
+    for command in (sync, watch):
+        # As for `call`: `ssui sync --profile X` and `ssui --profile X sync` both work.
+        command.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS)
 
 
 def parse_streams(text: str) -> tuple[str, ...]:
@@ -67,8 +67,10 @@ def _connection(args: argparse.Namespace) -> Connection:
     return resolve_connection(getattr(args, "profile", None))
 
 
-def open_store(connection: Connection) -> MirrorStore:
-    return MirrorStore(mirror_path(connection.name, connection.account_id))
+def _live(session: AccountSession) -> AccountMirror:
+    # AccountSession.open always makes a live session; only an offline one has no mirror.
+    assert session.mirror is not None
+    return session.mirror
 
 
 # -- ssui sync -----------------------------------------------------------------------------
@@ -100,27 +102,24 @@ class _Bar:
 async def sync(connection: Connection, full: bool,
                transport: httpx.AsyncBaseTransport | None = None,
                out: TextIO = sys.stderr) -> SyncProgress:
-    store = open_store(connection)
+    """Copy the account into its mirror: everything, or what changed since the last sync."""
     bar = _Bar(out)
-    try:
-        async with open_client(connection, transport) as client:
-            engine = SyncEngine(client, store)
-            if full or not engine.has_full_sync():
-                prog = await engine.full_sync(force=full, progress=bar)
-            else:
-                prog = SyncProgress(entities_total=4)
-                for key in ("lead", "account", "campaign", "opportunity"):
-                    new, changed = await engine.incremental(key)
-                    prog.records += len(new) + len(changed)
-                    prog.per_entity[key] = len(new) + len(changed)
-                    prog.entities_done += 1
-                    prog.entity, prog.calls = key, engine.calls
-                    bar(prog)
-                prog.done = True
-        bar.end()
-        return prog
-    finally:
-        store.close()
+    async with AccountSession.open(connection, transport=transport) as session:
+        engine = _live(session).sync
+        if full or not engine.has_full_sync():
+            prog = await engine.full_sync(force=full, progress=bar)
+        else:
+            prog = SyncProgress(entities_total=4)
+            for key in ("lead", "account", "campaign", "opportunity"):
+                new, changed = await engine.incremental(key)
+                prog.records += len(new) + len(changed)
+                prog.per_entity[key] = len(new) + len(changed)
+                prog.entities_done += 1
+                prog.entity, prog.calls = key, engine.calls
+                bar(prog)
+            prog.done = True
+    bar.end()
+    return prog
 
 
 def run_sync(args: argparse.Namespace) -> int:
@@ -144,18 +143,22 @@ def _plain(v: Any) -> Any:
     return str(v)
 
 
-def event_line(event: Mapping[str, Any], catch_up: bool, jsonl: bool) -> str:
+def event_line(event: WatchEvent, catch_up: bool, jsonl: bool) -> str:
+    """One event as `ssui watch` prints it: a JSON object, or a line that reads like one."""
+    who = event.who if event.who != event.title else ""
     if jsonl:
-        keep = ("kind", "title", "detail", "entity", "record_id", "lead_id", "occurred_at",
-                "seq", "payload")
-        return json_safe(json.dumps({**{k: event.get(k) for k in keep}, "catch_up": catch_up},
-                                    default=_plain, ensure_ascii=False))
-    when = event.get("occurred_at")
-    stamp = when.astimezone().strftime("%H:%M:%S") if isinstance(when, datetime) else str(when)
-    kind = str(event["kind"]).replace("_", " ")
-    tail = f" — {event['detail']}" if event.get("detail") else ""
+        # The keys `ssui watch --jsonl` has always printed, so scripts reading it keep working.
+        line = {"kind": str(event.kind), "title": event.title, "detail": who or None,
+                "entity": event.entity, "record_id": event.record_id,
+                "lead_id": event.lead_id, "lead_name": event.lead_name,
+                "lead_email": event.lead_email, "owner_id": event.owner_id,
+                "occurred_at": event.occurred_at, "seq": event.seq,
+                "payload": dict(event.record), "catch_up": catch_up}
+        return json_safe(json.dumps(line, default=_plain, ensure_ascii=False))
+    stamp = event.occurred_at.astimezone().strftime("%H:%M:%S")
+    tail = f" — {who}" if who else ""
     mark = " (while closed)" if catch_up else ""
-    return printable(f"{stamp}  {kind:<20} {event.get('title') or ''}{tail}{mark}")
+    return printable(f"{stamp}  {event.kind.words:<20} {event.title}{tail}{mark}")
 
 
 async def watch(connection: Connection, streams: Sequence[str], owner: int | None,
@@ -164,17 +167,15 @@ async def watch(connection: Connection, streams: Sequence[str], owner: int | Non
                 out: TextIO = sys.stdout, quota_share: float = 0.2) -> int:
     """Print events until ``count`` have been printed (or forever); returns how many."""
     kinds = {str(STREAM_KINDS[s]) for s in streams}
-    store = open_store(connection)
     printed = 0
     done = asyncio.Event()
 
     def show(batch: WatchBatch) -> None:
         nonlocal printed
         for ev in batch.events:
-            if str(ev["kind"]) not in kinds or done.is_set():
+            if str(ev.kind) not in kinds or done.is_set():
                 continue
-            if owner is not None and ev.get("entity") == "opportunity" and \
-                    (ev.get("payload") or {}).get("ownerID") != owner:
+            if owner is not None and ev.entity == "opportunity" and ev.owner_id != owner:
                 continue
             out.write(event_line(ev, batch.catch_up, jsonl) + "\n")
             out.flush()
@@ -182,22 +183,20 @@ async def watch(connection: Connection, streams: Sequence[str], owner: int | Non
             if count is not None and printed >= count:
                 done.set()
 
-    try:
-        async with open_client(connection, transport) as client:
-            budget = Budget(daily_quota=client.quota.limit, daily_share=quota_share)
-            mirror = AccountMirror(client, store, budget)
-            mirror.on_batch(show)
-            runner = asyncio.create_task(mirror.run(progress=_Bar(sys.stderr)))
-            waiter = asyncio.create_task(done.wait())
-            finished, _ = await asyncio.wait({runner, waiter},
-                                             return_when=asyncio.FIRST_COMPLETED)
-            for t in (runner, waiter):
-                t.cancel()
-            await asyncio.gather(runner, waiter, return_exceptions=True)
-            if runner in finished and runner.exception() is not None:
-                raise runner.exception()  # type: ignore[misc]
-    finally:
-        store.close()
+    # Each `ssui watch` reads the event log from its own place, so it sees every event even
+    # when the app (or another watch) stored it.
+    async with AccountSession.open(connection, transport=transport, quota_share=quota_share,
+                                   consumer="watch") as session:
+        mirror = _live(session)
+        mirror.on_batch(show)
+        runner = asyncio.create_task(mirror.run(progress=_Bar(sys.stderr)))
+        waiter = asyncio.create_task(done.wait())
+        finished, _ = await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        for t in (runner, waiter):
+            t.cancel()
+        await asyncio.gather(runner, waiter, return_exceptions=True)
+        if runner in finished and (error := runner.exception()) is not None:
+            raise error
     return printed
 
 

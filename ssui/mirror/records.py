@@ -1,0 +1,156 @@
+"""Reading and writing the mirror's records: upserts, deletes, by id, and list queries."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .query import Query
+from .schema import from_sql, fts_table, quote, table, to_sql
+from .tables import StoreTables
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class StoreRecords(StoreTables):
+    """Records of every mirrored entity, and the queries the lists, search and counts run."""
+
+
+    def upsert(self, key: str, records: Iterable[Mapping[str, Any]]) -> int:
+        """Insert or update decoded records; keys the entity does not know are ignored."""
+        e = self._entities[key]
+        convert = {f.name: to_sql(f) for f in e.fields}
+        groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for rec in records:
+            names = tuple(k for k in rec if k in convert)
+            if "id" not in names or rec["id"] is None:
+                continue
+            groups.setdefault(names, []).append(tuple(convert[k](rec[k]) for k in names))
+        n = 0
+        with self.transaction():
+            for names, rows in groups.items():
+                self._db.executemany(self._upsert_statement(key, names), rows)
+                n += len(rows)
+        return n
+
+    def _upsert_statement(self, key: str, names: tuple[str, ...]) -> str:
+        sql = self._upsert_sql.get((key, names))
+        if sql is None:
+            cols = ", ".join(quote(n) for n in names)
+            marks = ", ".join("?" for _ in names)
+            sets = ", ".join(f"{quote(n)} = excluded.{quote(n)}" for n in names if n != "id")
+            tail = f"DO UPDATE SET {sets}" if sets else "DO NOTHING"
+            sql = f"INSERT INTO {table(key)} ({cols}) VALUES ({marks}) ON CONFLICT(id) {tail}"
+            self._upsert_sql[(key, names)] = sql
+        return sql
+
+    def delete(self, key: str, ids: Iterable[int]) -> int:
+        with self.transaction():
+            cur = self._db.executemany(
+                f"DELETE FROM {table(key)} WHERE id = ?", [(i,) for i in ids])
+        return cur.rowcount
+
+    def get(self, key: str, record_id: int) -> dict[str, Any] | None:
+        rows = self._select(key, "WHERE id = ?", (record_id,))
+        return rows[0] if rows else None
+
+    def get_many(self, key: str, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        wanted = list(dict.fromkeys(ids))
+        out: dict[int, dict[str, Any]] = {}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" for _ in chunk)
+            for r in self._select(key, f"WHERE id IN ({marks})", tuple(chunk)):
+                out[r["id"]] = r
+        return out
+
+    def ids(self, key: str) -> set[int]:
+        with self._lock:
+            return {r[0] for r in self._db.execute(f"SELECT id FROM {table(key)}")}
+
+    def count_all(self, key: str) -> int:
+        with self._lock:
+            return int(self._db.execute(f"SELECT count(*) FROM {table(key)}").fetchone()[0])
+
+    def _select(self, key: str, where: str, args: tuple[Any, ...],
+                tail: str = "") -> list[dict[str, Any]]:
+        e = self._entities[key]
+        names = e.field_names
+        conv = [from_sql(f) for f in e.fields]
+        cols = ", ".join(quote(n) for n in names)
+        with self._lock:
+            rows = self._db.execute(f"SELECT {cols} FROM {table(key)} {where} {tail}", args)
+            return [{n: c(v) for n, c, v in zip(names, conv, row, strict=True)} for row in rows]
+
+    # -- queries for the app ---------------------------------------------------------------
+
+    def _where(self, q: Query) -> tuple[str, list[Any]]:
+        e = self._entities[q.entity]
+        clauses: list[str] = []
+        args: list[Any] = []
+        for f in q.filters:
+            fdef = e.field(f.field)
+            col = quote(f.field)
+            conv = to_sql(fdef)
+            if f.op == "in":
+                values = [conv(v) for v in f.value]
+                if not values:
+                    clauses.append("0")
+                    continue
+                clauses.append(f"{col} IN ({','.join('?' for _ in values)})")
+                args.extend(values)
+            elif f.op == "contains":
+                clauses.append(f"{col} LIKE ? ESCAPE '\\'")
+                args.append("%" + _like_escape(str(f.value)) + "%")
+            elif f.op == "empty":
+                clauses.append(f"({col} IS NULL OR {col} = '')")
+            elif f.op == "not empty":
+                clauses.append(f"({col} IS NOT NULL AND {col} != '')")
+            elif f.value is None:
+                clauses.append(f"{col} IS {'NOT ' if f.op == '!=' else ''}NULL")
+            else:
+                clauses.append(f"{col} {f.op} ?")
+                args.append(conv(f.value))
+        match = fts_query(q.search)
+        if match and e.searchable_fields:
+            clauses.append(f"id IN (SELECT rowid FROM {fts_table(e)} WHERE {fts_table(e)} MATCH ?)")
+            args.append(match)
+        return ("WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    def page(self, q: Query) -> list[dict[str, Any]]:
+        """The rows of one window of a query, in the query's order."""
+        where, args = self._where(q)
+        e = self._entities[q.entity]
+        direction = "DESC" if q.descending else "ASC"
+        order = f"ORDER BY {quote(q.sort)} {direction}, id {direction}" if (
+            q.sort and e.has_field(q.sort)) else f"ORDER BY id {direction}"
+        return self._select(q.entity, where, tuple(args),
+                            f"{order} LIMIT {int(q.limit)} OFFSET {int(q.offset)}")
+
+    def count(self, q: Query) -> int:
+        """How many rows match a query, whatever window is in view."""
+        match = fts_query(q.search)
+        e = self._entities[q.entity]
+        if match and not q.filters and e.searchable_fields:
+            # A search alone is counted in the search index itself: several times faster
+            # than counting the table rows it selects (a one-letter prefix matches many).
+            fts = fts_table(e)
+            with self._lock:
+                row = self._db.execute(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?",
+                                       (match,))
+                return int(row.fetchone()[0])
+        where, args = self._where(q)
+        with self._lock:
+            row = self._db.execute(f"SELECT count(*) FROM {table(q.entity)} {where}", args)
+            return int(row.fetchone()[0])
+
+
+def fts_query(text: str) -> str:
+    """Search text as an FTS5 query: every word must match, each as a prefix."""
+    words = _WORD.findall(text)
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def _like_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
