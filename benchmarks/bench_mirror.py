@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -76,17 +77,17 @@ def bench_queries(n: int) -> None:
         ]
         print(f"{'query':42} {'median ms':>10} {'max ms':>8}")
         for name, q in cases:
-            med, worst = timed(lambda q=q: store.page(q))
+            med, worst = timed(partial(store.page, q))
             print(f"{name:42} {med:10.2f} {worst:8.2f}")
         for text in ("ann", "nakamura oslo", "example4"):
             q = Query("lead", search=text)
-            med, worst = timed(lambda q=q: store.page(q))
+            med, worst = timed(partial(store.page, q))
             print(f"{'search page ' + repr(text):42} {med:10.2f} {worst:8.2f}")
-            med, worst = timed(lambda q=q: store.count(q))
+            med, worst = timed(partial(store.count, q))
             print(f"{'search count ' + repr(text):42} {med:10.2f} {worst:8.2f}")
         for name, q in [("count, all", Query("lead")),
                         ("count, owner", Query("lead", filters=(Filter("ownerID", "=", 3),)))]:
-            med, worst = timed(lambda q=q: store.count(q))
+            med, worst = timed(partial(store.count, q))
             print(f"{name:42} {med:10.2f} {worst:8.2f}")
         store.close()
 
@@ -106,7 +107,7 @@ async def bench_full_sync(n: int) -> None:
         port = _free_port()
         t = time.perf_counter()
         server = subprocess.Popen(
-            [sys.executable, "-m", "ssui.sandbox", "serve", "--port", str(port), "--db",
+            [sys.executable, "-m", "ssui", "sandbox", "serve", "--port", str(port), "--db",
              str(Path(d) / "sandbox.db"), "--leads", str(n), "--activity", "0", "--no-limits"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:

@@ -41,6 +41,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable
 
 from ssui.mirror import MirrorStore, Query
+from ssui.session import AccountSession
 from ssui.tui.app import SsuiApp
 from ssui.tui.format import format_value
 from ssui.tui.names import NameResolver
@@ -127,7 +128,7 @@ class BenchApp(SsuiApp):
     """The real app, noting when it mounted and timing its frames."""
 
     def __init__(self, store: MirrorStore, frames: Frames) -> None:
-        super().__init__(None, store, "bench")
+        super().__init__(AccountSession.offline(store, "bench"))
         self.frames = frames
         self.mounted_at = 0.0
         watch_frames(self, frames)

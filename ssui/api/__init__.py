@@ -27,11 +27,11 @@ from .errors import (
     TransportError,
     UnknownApiError,
     ValidationError,
+    WriteResult,
     error_from_code,
 )
 from .limits import QuotaCounter, RateLimiter
 from .redact import redact, redact_url
-from .results import WriteResult
 from .retry import Decision, Jitter, RetryPolicy, is_read
 
 __all__ = [

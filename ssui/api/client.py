@@ -22,9 +22,9 @@ from .clock import SYSTEM_CLOCK, Clock
 from .connection import Connection
 from .endpoint import DEFAULT_BASE_URL, endpoint_url, zone_for
 from .envelope import Reply, build_request, parse_response
-from .errors import NotFoundError, OutcomeUnknownError, SharpSpringError
+from .errors import NotFoundError, OutcomeUnknownError, SharpSpringError, WriteResult
 from .limits import QuotaCounter, RateLimiter
-from .results import WriteResult, entries_of, write_results
+from .results import entries_of, write_results
 from .retry import Decision, RetryPolicy, write_verb
 from .shapes import (
     MAX_PAGE,

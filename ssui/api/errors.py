@@ -6,15 +6,17 @@ secret key: the client redacts server text and URLs before they reach an excepti
 Two branches: ``ApiError`` when SharpSpring answered with an error code (reference §1.3), and
 ``TransportError`` when no usable answer came back at all. ``OutcomeUnknownError`` sits apart:
 it means a write may or may not have happened, which the caller must check before retrying.
+
+``WriteResult``, the outcome of one object of a bulk write, lives here too: it carries an
+``ApiError`` and every error carries the ``WriteResult`` list of the chunks that finished
+before it (``completed``), so the two types are defined together. ``results`` parses them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .results import WriteResult
+from dataclasses import dataclass
+from typing import Any
 
 _MAX_TEXT = 300
 
@@ -115,6 +117,19 @@ class ValidationError(ApiError):
 
 class UnknownApiError(ApiError):
     """SharpSpring's catch-all 999, or a code that is not published."""
+
+
+# --- Per-object outcomes of bulk writes (reference §1.2) ------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What happened to one input object: ``index`` is its position in the caller's list."""
+
+    index: int
+    success: bool
+    id: int | None = None
+    error: ApiError | None = None
 
 
 # What each published code means (reference §1.3), used when the server's text is empty.

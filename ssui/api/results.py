@@ -2,27 +2,17 @@
 
 A bulk write succeeds as a request even when some objects fail; each input object gets an
 entry ``{success, error, id?}`` in input order. A partial failure is therefore a list of
-results, not an exception.
+results, not an exception. ``WriteResult`` itself is defined in ``errors`` (an error carries
+the results of the chunks that finished before it, and a result carries its error).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from .errors import ApiError, UnknownApiError, error_from_code
+from .errors import ApiError, UnknownApiError, WriteResult, error_from_code
 from .redact import redact
-
-
-@dataclass(frozen=True, slots=True)
-class WriteResult:
-    """What happened to one input object: ``index`` is its position in the caller's list."""
-
-    index: int
-    success: bool
-    id: int | None = None
-    error: ApiError | None = None
 
 
 def _success(value: Any) -> bool:

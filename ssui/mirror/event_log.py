@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,6 +45,22 @@ class StoreEvents(StoreTables):
         order = "DESC" if newest_first else "ASC"
         sql = (f"SELECT {', '.join(_COLUMNS)} FROM events WHERE {' AND '.join(clauses)}"
                f" ORDER BY seq {order} LIMIT {int(limit)}")
+        with self._lock:
+            rows = self._db.execute(sql, args).fetchall()
+        return [_event(row) for row in rows]
+
+    def feed_count(self, feed: EventQuery) -> int:
+        """How many stored events ``feed`` matches (the Activity tab's honest count)."""
+        where, args = _feed_where(feed)
+        with self._lock:
+            return int(self._db.execute(f"SELECT count(*) FROM events {where}", args)
+                       .fetchone()[0])
+
+    def feed_page(self, feed: EventQuery, offset: int, limit: int) -> list[WatchEvent]:
+        """A window of the events ``feed`` matches, newest first."""
+        where, args = _feed_where(feed)
+        sql = (f"SELECT {', '.join(_COLUMNS)} FROM events {where}"
+               f" ORDER BY seq DESC LIMIT {int(limit)} OFFSET {int(offset)}")
         with self._lock:
             rows = self._db.execute(sql, args).fetchall()
         return [_event(row) for row in rows]
@@ -90,6 +106,38 @@ class EventReader:
         """Move past everything stored so far (history imported on a first run)."""
         self.cursor = self.store.last_seq()
         self.store.set_meta(self.meta_key, self.cursor)
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """Which stored events a feed shows: by kind, by owner, by text (all when empty)."""
+
+    kinds: tuple[str, ...] = ()
+    owner_id: int | None = None
+    search: str = ""
+    # Only events after this place in the log (a toast's "show these").
+    after: int = 0
+
+
+def _feed_where(feed: EventQuery) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    args: list[Any] = []
+    if feed.after:
+        clauses.append("seq > ?")
+        args.append(feed.after)
+    if feed.kinds:
+        clauses.append(f"kind IN ({','.join('?' for _ in feed.kinds)})")
+        args.extend(feed.kinds)
+    if feed.owner_id is not None:
+        clauses.append("owner_id = ?")
+        args.append(feed.owner_id)
+    for word in feed.search.split():
+        # Events are few next to leads and their text is short: a scan reads them in time.
+        clauses.append("(title LIKE ? ESCAPE '\\' OR lead_name LIKE ? ESCAPE '\\'"
+                       " OR lead_email LIKE ? ESCAPE '\\')")
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        args.extend([f"%{escaped}%"] * 3)
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
 _COLUMNS = ("seq", "key", "kind", "entity", "record_id", "lead_id", "owner_id", "title",

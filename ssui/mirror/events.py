@@ -25,6 +25,26 @@ class WatchKind(StrEnum):
         """The kind as a person says it ("form submitted")."""
         return self.value.replace("_", " ")
 
+    @property
+    def label(self) -> str:
+        """The kind as the Activity feed and the toasts name it ("form filled")."""
+        return _LABELS[self][0]
+
+    def counted(self, n: int) -> str:
+        """``n`` of this kind, in words with the right plural ("1 form fill", "12 new leads")."""
+        one, many = _LABELS[self][1:]
+        return f"{n:,} {one if n == 1 else many}"
+
+
+_LABELS: dict[WatchKind, tuple[str, str, str]] = {
+    WatchKind.LEAD: ("new lead", "new lead", "new leads"),
+    WatchKind.ACCOUNT: ("new account", "new account", "new accounts"),
+    WatchKind.OPPORTUNITY: ("new opportunity", "new opportunity", "new opportunities"),
+    WatchKind.EMAIL: ("email opened", "email open", "email opens"),
+    WatchKind.PAGE: ("page visited", "page visit", "page visits"),
+    WatchKind.FORM: ("form filled", "form fill", "form fills"),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class WatchEvent:

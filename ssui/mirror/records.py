@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .query import Query
-from .schema import from_sql, fts_table, quote, table, to_sql
-from .tables import StoreTables
+from .query import Query, fold, search_plan
+from .schema import from_sql, quote, table, to_sql
+from .tables import FOLD_SQL, TRIGRAMS, StoreTables, search_table, trigram_table, words_table
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -101,8 +101,13 @@ class StoreRecords(StoreTables):
                 clauses.append(f"{col} IN ({','.join('?' for _ in values)})")
                 args.extend(values)
             elif f.op == "contains":
-                clauses.append(f"{col} LIKE ? ESCAPE '\\'")
-                args.append("%" + _like_escape(str(f.value)) + "%")
+                # Case and accents fold as in search. Only a value with a character outside
+                # printable ASCII can fold to something LIKE (which ignores ASCII case) would
+                # not match, so only those pay for the call into Python.
+                clauses.append(f"({col} LIKE ? ESCAPE '\\' OR ({col} GLOB '*[^ -~]*'"
+                               f" AND {FOLD_SQL}({col}) LIKE ? ESCAPE '\\'))")
+                pattern = "%" + _like_escape(fold(str(f.value))) + "%"
+                args.extend((pattern, pattern))
             elif f.op == "empty":
                 clauses.append(f"({col} IS NULL OR {col} = '')")
             elif f.op == "not empty":
@@ -112,11 +117,42 @@ class StoreRecords(StoreTables):
             else:
                 clauses.append(f"{col} {f.op} ?")
                 args.append(conv(f.value))
-        match = fts_query(q.search)
-        if match and e.searchable_fields:
-            clauses.append(f"id IN (SELECT rowid FROM {fts_table(e)} WHERE {fts_table(e)} MATCH ?)")
-            args.append(match)
+        found = self._search_ids(q)
+        if found is not None:
+            clauses.append(f"id IN ({found[0]})")
+            args.extend(found[1])
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    def _search_ids(self, q: Query) -> tuple[str, list[Any]] | None:
+        """A SELECT of the ids of the records the query's search text matches, and its
+        arguments; None when there is no search (every record matches)."""
+        e = self._entities[q.entity]
+        plan = search_plan(q.search)
+        if plan.empty or not e.searchable_fields:
+            return None
+        if plan.unsearchable:
+            return "SELECT NULL WHERE 0", []
+        parts: list[str] = []
+        args: list[Any] = []
+        substrings, scans = plan.substrings, plan.scans
+        if not TRIGRAMS:
+            substrings, scans = (), substrings + scans
+        if substrings:
+            tri = trigram_table(q.entity)
+            parts.append(f"SELECT rowid FROM {tri} WHERE {tri} MATCH ?")
+            args.append(trigram_query(substrings))
+        if plan.prefixes:
+            words = words_table(q.entity)
+            parts.append(f"SELECT rowid FROM {words} WHERE {words} MATCH ?")
+            args.append(fts_query(" ".join(plan.prefixes)))
+        sql = " INTERSECT ".join(parts)
+        if scans:
+            # A scan of the search text, narrowed by the index lookups when there are any.
+            likes = " AND ".join("text LIKE ? ESCAPE '\\'" for _ in scans)
+            within = f" AND id IN ({sql})" if sql else ""
+            sql = f"SELECT id FROM {search_table(q.entity)} WHERE {likes}{within}"
+            args = ["%" + _like_escape(t) + "%" for t in scans] + args
+        return sql, args
 
     def page(self, q: Query) -> list[dict[str, Any]]:
         """The rows of one window of a query, in the query's order."""
@@ -130,15 +166,13 @@ class StoreRecords(StoreTables):
 
     def count(self, q: Query) -> int:
         """How many rows match a query, whatever window is in view."""
-        match = fts_query(q.search)
-        e = self._entities[q.entity]
-        if match and not q.filters and e.searchable_fields:
-            # A search alone is counted in the search index itself: several times faster
-            # than counting the table rows it selects (a one-letter prefix matches many).
-            fts = fts_table(e)
+        found = None if q.filters else self._search_ids(q)
+        if found is not None:
+            # A search alone is counted in the search indexes themselves: several times
+            # faster than counting the table rows it selects (a one-letter prefix matches
+            # many).
             with self._lock:
-                row = self._db.execute(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH ?",
-                                       (match,))
+                row = self._db.execute(f"SELECT count(*) FROM ({found[0]})", found[1])
                 return int(row.fetchone()[0])
         where, args = self._where(q)
         with self._lock:
@@ -147,9 +181,18 @@ class StoreRecords(StoreTables):
 
 
 def fts_query(text: str) -> str:
-    """Search text as an FTS5 query: every word must match, each as a prefix."""
-    words = _WORD.findall(text)
+    """Search text as a query of the word index: every word, folded, must match as a prefix.
+
+    Search uses it for the one- and two-letter terms (see ``query.SearchPlan``).
+    """
+    words = _WORD.findall(fold(text))
     return " ".join(f'"{w}"*' for w in words)
+
+
+def trigram_query(terms: tuple[str, ...]) -> str:
+    """Folded terms as a query of the trigram index: each a quoted phrase, so it matches as a
+    substring whatever characters it holds; every one must match."""
+    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
 def _like_escape(s: str) -> str:

@@ -18,7 +18,8 @@ from typing import Any
 
 from ssui.entities import REGISTRY, Entity, Field, Kind, entity
 
-from .schema import EVENTS_TABLE, column_sql, fts_table, quote, table
+from .query import fold_values
+from .schema import EVENTS_TABLE, column_sql, quote, table
 
 # Entities the mirror keeps a full copy of, in the order a full sync copies them: the small
 # lookup tables first, so names (owners, deal stages) are there when the big lists paint.
@@ -28,12 +29,38 @@ MIRRORED: tuple[str, ...] = (
 )
 
 # Bump when the storage layout changes in a way the registry fingerprint cannot see.
-STORE_FORMAT = 3
+# 4: folded search text, a word index for short prefixes and a trigram index for substrings.
+STORE_FORMAT = 4
+
+# SQLite's trigram tokenizer came in 3.34. Without it, long terms are found by scanning the
+# search text instead (slower, same results); the fingerprint notes which, so a mirror made
+# before an SQLite upgrade is rebuilt with the index.
+TRIGRAMS = sqlite3.sqlite_version_info >= (3, 34, 0)
+
+# The SQL function that makes a record's search text (see ``query.fold_values``); the search
+# triggers call it, so every connection that writes the mirror registers it.
+FOLD_SQL = "ssui_fold"
+
+
+def search_table(key: str) -> str:
+    """The table of each record's folded search text (the indexes' content, and what the
+    short non-Latin terms scan)."""
+    return quote(f"search_{key}")
+
+
+def words_table(key: str) -> str:
+    """The word index (unicode61) over the search text, for one- and two-letter prefixes."""
+    return quote(f"search_{key}_words")
+
+
+def trigram_table(key: str) -> str:
+    """The trigram index over the search text, for substrings of three characters or more."""
+    return quote(f"search_{key}_trigrams")
 
 
 def schema_fingerprint() -> str:
     """A digest of every mirrored entity's fields and kinds, plus the storage format."""
-    parts = [str(STORE_FORMAT)]
+    parts = [str(STORE_FORMAT), "trigrams" if TRIGRAMS else "scan"]
     for key in MIRRORED:
         e = REGISTRY[key]
         parts.append(key + ":" + ",".join(f"{f.name}/{f.kind}" for f in e.fields))
@@ -48,6 +75,10 @@ class StoreTables:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.create_function(FOLD_SQL, -1, fold_values, deterministic=True)
+        # The search triggers call that function; a build that distrusts schemas by default
+        # would refuse them. The schema is this store's own.
+        self._db.execute("PRAGMA trusted_schema = ON")
         self._lock = threading.RLock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -75,10 +106,17 @@ class StoreTables:
                 self._ensure_search_triggers(e)
 
     def _drop_all(self) -> None:
-        names = [r[0] for r in self._db.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name != 'meta'"
-            " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts_%'")]
-        for name in names:
+        # Search indexes first: dropping one drops its own shadow tables, which may not be
+        # dropped on their own.
+        def tables() -> list[tuple[str, str]]:
+            return self._db.execute(
+                "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type='table'"
+                " AND name != 'meta' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'").fetchall()
+
+        for name, sql in tables():
+            if sql.upper().startswith("CREATE VIRTUAL"):
+                self._db.execute(f"DROP TABLE IF EXISTS {quote(name)}")
+        for name, _ in tables():
             self._db.execute(f"DROP TABLE IF EXISTS {quote(name)}")
         self._db.execute("DELETE FROM meta")
 
@@ -98,46 +136,76 @@ class StoreTables:
         self._db.execute(f"CREATE TABLE {t} ({cols})")
         self._ensure_indexes(e)
         if e.searchable_fields:
-            cols_fts = ", ".join(quote(f.name) for f in e.searchable_fields)
+            # Search reads a folded copy of the searchable fields, one record a row: both
+            # indexes are built from it and agree with it on case and accents (the trigram
+            # tokenizer cannot drop accents before SQLite 3.45), and short CJK, emoji and
+            # symbol terms scan it. One column: no scan or index has to visit six.
+            s = search_table(e.key)
+            self._db.execute(f"CREATE TABLE {s} (id INTEGER PRIMARY KEY, text TEXT)")
             self._db.execute(
-                f"CREATE VIRTUAL TABLE {fts_table(e)} USING fts5({cols_fts}, content={t},"
-                f" content_rowid='id', tokenize='unicode61 remove_diacritics 2',"
-                # Prefix indexes: search as you type asks for one- to three-letter prefixes.
-                f" prefix='1 2 3')")
+                f"CREATE VIRTUAL TABLE {words_table(e.key)} USING fts5(text, content={s},"
+                f" content_rowid='id', tokenize='unicode61 remove_diacritics 0',"
+                # Prefix indexes for the one- and two-letter words typed first; longer terms
+                # go to the trigram index. Accents are folded already.
+                f" prefix='1 2')")
+            if TRIGRAMS:
+                self._db.execute(
+                    f"CREATE VIRTUAL TABLE {trigram_table(e.key)} USING fts5(text,"
+                    f" content={s}, content_rowid='id',"
+                    # Case is folded already: the tokenizer need not fold it again.
+                    f" tokenize='trigram case_sensitive 1')")
             self._ensure_search_triggers(e)
 
-    def _ensure_search_triggers(self, e: Entity) -> None:
-        """Keep the search index in step with the table; rebuild it if the triggers were off.
+    def _search_indexes(self, key: str) -> list[str]:
+        return [words_table(key), *([trigram_table(key)] if TRIGRAMS else [])]
 
-        Triggers are dropped during a bulk load (a full sync) and the index rebuilt once at
-        the end, which is several times faster than indexing row by row; an interrupted bulk
-        load is repaired here on the next open.
+    def _ensure_search_triggers(self, e: Entity) -> None:
+        """Keep the search text and indexes in step with the table; rebuild them if the
+        triggers were off.
+
+        Triggers are dropped during a bulk load (a full sync) and the search text and indexes
+        rebuilt once at the end, which is several times faster than indexing row by row; an
+        interrupted bulk load is repaired here on the next open.
         """
         searchable = [f.name for f in e.searchable_fields]
         if not searchable:
             return
-        t, fts = table(e), fts_table(e)
+        t, s = table(e), search_table(e.key)
         have = {r[0] for r in self._db.execute(
             "SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name = ?",
             (f"e_{e.key}",))}
         names = [f"{e.key}_ai", f"{e.key}_ad", f"{e.key}_au"]
         if all(n in have for n in names):
             return
-        cols_fts = ", ".join(quote(n) for n in searchable)
-        new = ", ".join(f"new.{quote(n)}" for n in searchable)
-        old = ", ".join(f"old.{quote(n)}" for n in searchable)
-        ins = f"INSERT INTO {fts}(rowid, {cols_fts}) VALUES (new.id, {new});"
-        dele = f"INSERT INTO {fts}({fts}, rowid, {cols_fts}) VALUES ('delete', old.id, {old});"
+        indexes = self._search_indexes(e.key)
+        text_of = f"{FOLD_SQL}({', '.join(quote(n) for n in searchable)})"
+        new_text = f"{FOLD_SQL}({', '.join(f'new.{quote(n)}' for n in searchable)})"
+        ins = f"INSERT INTO {s}(id, text) VALUES (new.id, {new_text});" + "".join(
+            f" INSERT INTO {x}(rowid, text) SELECT id, text FROM {s} WHERE id = new.id;"
+            for x in indexes)
+        # An external-content index forgets a row given the text it indexed, so the indexes
+        # are told before the search text goes.
+        dele = "".join(
+            f"INSERT INTO {x}({x}, rowid, text) SELECT 'delete', id, text FROM {s}"
+            f" WHERE id = old.id; " for x in indexes) + f"DELETE FROM {s} WHERE id = old.id;"
+        # An update that leaves the searchable fields alone (a score, a timestamp) leaves the
+        # indexes alone. BINARY: compare exactly, whatever the columns' collation.
+        changed = " OR ".join(f"old.{quote(n)} IS NOT new.{quote(n)} COLLATE BINARY"
+                              for n in ["id", *searchable])
         with self.transaction():
             for n in names:
                 self._db.execute(f"DROP TRIGGER IF EXISTS {quote(n)}")
-            self._db.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+            self._db.execute(f"DELETE FROM {s}")
+            self._db.execute(f"INSERT INTO {s}(id, text) SELECT id, {text_of} FROM {t}")
+            for x in indexes:
+                self._db.execute(f"INSERT INTO {x}({x}) VALUES ('rebuild')")
             self._db.execute(
                 f"CREATE TRIGGER {quote(names[0])} AFTER INSERT ON {t} BEGIN {ins} END")
             self._db.execute(
                 f"CREATE TRIGGER {quote(names[1])} AFTER DELETE ON {t} BEGIN {dele} END")
             self._db.execute(
-                f"CREATE TRIGGER {quote(names[2])} AFTER UPDATE ON {t} BEGIN {dele} {ins} END")
+                f"CREATE TRIGGER {quote(names[2])} AFTER UPDATE ON {t} WHEN {changed}"
+                f" BEGIN {dele} {ins} END")
 
     @staticmethod
     def _indexes(e: Entity) -> list[tuple[str, str]]:

@@ -29,6 +29,8 @@ from ssui.config import Connection
 from ssui.entities import BROWSABLE
 from ssui.mirror import MirrorStore
 from ssui.mirror.account import AccountMirror
+from ssui.mirror.event_log import EventQuery
+from ssui.mirror.events import WatchEvent
 from ssui.mirror.sync import SyncProgress
 from ssui.session import AccountSession
 from ssui.text import printable
@@ -42,6 +44,8 @@ if TYPE_CHECKING:
     from ssui.mirror.watch import WatchBatch
 
 MIRROR_GROUP = "mirror"
+# Up to this many events in one delivery get a toast each; more get one toast in sum.
+TOAST_EACH = 3
 # During the first sync, a list re-reads the mirror at most this often (seconds).
 SYNC_REFRESH = 1.0
 # Binding ids whose actions are navigation, not commands worth a palette entry.
@@ -61,7 +65,15 @@ class SsuiApp(App[None]):
         Binding("q", "quit", "Quit", id="ssui.quit"),
         Binding("f1,question_mark", "toggle_keys", "Keys", id="ssui.keys"),
         Binding("colon", "command_palette", "Commands", id="ssui.commands"),
+        Binding("A", "show_latest", "Latest activity", id="ssui.activity.latest",
+                tooltip="Show the events of the last toast in the Activity tab"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "Latest activity" exists once a toast has announced some, on the main screen.
+        if action == "show_latest":
+            return self.latest_events is not None and isinstance(self.screen, MainScreen)
+        return True
 
     def __init__(self, session: AccountSession | None, read_only: bool = False, *,
                  keymap: Mapping[str, str] | None = None,
@@ -73,6 +85,8 @@ class SsuiApp(App[None]):
         # A session opened here (from the connection screen) is closed here too.
         self._owns_session = False
         self.read_only = read_only
+        # The events the last toast announced, for "A" (show them).
+        self.latest_events: EventQuery | None = None
         self.keymap = dict(keymap or {})
         self.sync_progress: SyncProgress | None = None
         self.sync_error: str | None = None
@@ -203,17 +217,29 @@ class SsuiApp(App[None]):
         events = event.batch.events
         if not events:
             return
-        kinds = Counter(e.kind.words for e in events)
-        summary = ", ".join(f"{n:,} {kind}" for kind, n in kinds.most_common())
+        main = self.main
+        if main is not None:
+            main.events_arrived(len(events))
+        seqs = [e.seq for e in events if e.seq is not None]
+        if seqs:
+            self.latest_events = EventQuery(after=min(seqs) - 1)
+            self.refresh_bindings()
+        kinds = Counter(e.kind for e in events)
+        summary = ", ".join(kind.counted(n) for kind, n in kinds.most_common())
         if event.batch.catch_up:
-            self.notify(summary, title="While ssui was closed")
-        elif len(events) <= 3:
+            self.notify(f"{summary} · A shows them", title="While ssui was closed")
+        elif len(events) <= TOAST_EACH:
             for e in events:
-                who = f" · {e.who}" if e.who and e.who != e.title else ""
-                self.notify(printable(f"{e.title}{who}"), title=e.kind.words.capitalize(),
+                self.notify(printable(toast_line(e)), title=e.kind.label.capitalize(),
                             markup=False)
         else:
-            self.notify(summary, title="New activity")
+            self.notify(f"{summary} · A shows them", title="New activity")
+
+    def action_show_latest(self) -> None:
+        """Open the Activity tab on the events of the last toast."""
+        main = self.main
+        if main is not None and self.latest_events is not None:
+            main.show_activity(self.latest_events)
 
     @on(Worker.StateChanged)
     def _mirror_stopped(self, event: Worker.StateChanged) -> None:
@@ -258,6 +284,14 @@ class SsuiApp(App[None]):
             yield SystemCommand(b.description, help_text,
                                 partial(self.run_action, b.action, active.node))
         yield from super().get_system_commands(screen)
+
+
+def toast_line(event: WatchEvent) -> str:
+    """What a toast says of one event: what, then who ("Contact Us · Jane Doe <jane@...>")."""
+    who = event.who
+    if event.entity == "lead" or not who or who == event.title:
+        return who or event.title
+    return f"{event.title} · {who}"
 
 
 def run_app(session: AccountSession | None = None, *, read_only: bool = False,

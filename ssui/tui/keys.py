@@ -23,8 +23,10 @@ from textual.screen import ModalScreen, Screen
 
 import ssui.tui
 from ssui.config import config_paths
+from ssui.tui.screens.activity_filter import ActivityFilterScreen
 from ssui.tui.screens.filter import FilterScreen
 from ssui.tui.screens.main import MainScreen
+from ssui.tui.widgets.activity_feed import ActivityFeed
 from ssui.tui.widgets.entity_browser import EntityBrowser
 from ssui.tui.widgets.record_detail import RecordDetail
 from ssui.tui.widgets.record_picker import RecordPicker
@@ -35,11 +37,12 @@ EXAMPLE: dict[str, str] = {"ssui.search": "slash,ctrl+s"}
 
 # Where each widget with bindings is mounted; screens sit on the app. Only these nest, so a
 # widget's bindings are active together with its containers', its screen's and the app's.
-INSIDE: dict[type[DOMNode], type[DOMNode]] = {
-    RecordTable: EntityBrowser,
-    RecordDetail: EntityBrowser,
-    EntityBrowser: MainScreen,
-    RecordPicker: FilterScreen,
+INSIDE: dict[type[DOMNode], tuple[type[DOMNode], ...]] = {
+    RecordTable: (EntityBrowser, ActivityFeed),
+    RecordDetail: (EntityBrowser,),
+    EntityBrowser: (MainScreen,),
+    ActivityFeed: (MainScreen,),
+    RecordPicker: (FilterScreen, ActivityFilterScreen),
 }
 
 
@@ -114,14 +117,20 @@ def focus_paths() -> list[tuple[type[DOMNode], ...]]:
         if issubclass(cls, App) or not (cls in INSIDE or issubclass(cls, Screen)
                                         or _class_bindings(cls).key_to_bindings):
             continue
-        chain = [cls]
-        while chain[-1] in INSIDE:
-            chain.append(INSIDE[chain[-1]])
-        if issubclass(chain[-1], Screen):
-            paths.append((*chain, *apps))
-        else:  # a widget not placed above could be on any screen
-            paths.extend((*chain, screen, *apps) for screen in screens)
+        for chain in _chains(cls):
+            if issubclass(chain[-1], Screen):
+                paths.append((*chain, *apps))
+            else:  # a widget not placed above could be on any screen
+                paths.extend((*chain, screen, *apps) for screen in screens)
     return paths
+
+
+def _chains(cls: type[DOMNode]) -> list[tuple[type[DOMNode], ...]]:
+    """Every chain from ``cls`` out through the containers it may sit in."""
+    outer = INSIDE.get(cls)
+    if not outer:
+        return [(cls,)]
+    return [(cls, *chain) for parent in outer for chain in _chains(parent)]
 
 
 def _answering(path: tuple[type[DOMNode], ...], keymap: Mapping[str, str]) -> list[_Bound]:

@@ -68,7 +68,9 @@ def merge_batches(first: WatchBatch, then: WatchBatch) -> WatchBatch | None:
     """One batch with the events of both, in order; None when that would lose something."""
     if not (isinstance(first, WatchBatch) and isinstance(then, WatchBatch)):
         return None  # not the mirror's batch: its other fields would be lost
-    return WatchBatch(first.events + then.events, catch_up=first.catch_up and then.catch_up)
+    if first.catch_up != then.catch_up:
+        return None  # "while ssui was closed" and "just now" are told apart
+    return WatchBatch(first.events + then.events, catch_up=first.catch_up)
 
 
 def failure(event: Worker.StateChanged) -> TaskFailed | None:

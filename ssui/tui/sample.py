@@ -123,14 +123,18 @@ def opportunity(i: int, size: SampleSize) -> dict[str, Any]:
             "updateTimestamp": EPOCH + timedelta(days=i % 200, hours=3)}
 
 
-def events(lead_id: int, count: int) -> Iterator[WatchEvent]:
+def events(lead_id: int, count: int, size: SampleSize | None = None) -> Iterator[WatchEvent]:
+    """Activity of one lead, named as the watches name it (the lead's name and email)."""
     kinds = ((WatchKind.PAGE, "Visited /pricing"),
              (WatchKind.EMAIL, "Opened “March product news”"),
              (WatchKind.FORM, "Submitted “Book a demo”"))
+    who = lead(lead_id - 1, size or SampleSize())
     for k in range(count):
         kind, title = kinds[(lead_id + k) % len(kinds)]
         yield WatchEvent(key=f"sample-{lead_id}-{k}", kind=kind, entity="event",
                          record_id=lead_id * 100 + k, lead_id=lead_id, title=title,
+                         lead_name=f"{who['firstName']} {who['lastName']}",
+                         lead_email=who["emailAddress"], owner_id=who.get("ownerID"),
                          occurred_at=EPOCH + timedelta(days=30, hours=lead_id + k * 5))
 
 
@@ -153,8 +157,9 @@ def fill(store: MirrorStore, size: SampleSize | None = None, *, chunk: int = 20_
             links.append({"id": i + 1, "opportunityID": i + 1, "leadID": opp["primaryLeadID"]})
     store.upsert("opportunity_lead", links)
     evs = [e for lid in range(1, min(size.leads, size.events_for_leads) + 1)
-           for e in events(lid, size.events_per_lead)]
-    store.add_events(evs)
+           for e in events(lid, size.events_per_lead, size)]
+    # Stored in the order they happened, as the watches store them: the feed reads like a log.
+    store.add_events(sorted(evs, key=lambda e: (e.occurred_at, e.key)))
 
 
 def sample_store(size: SampleSize | None = None) -> MirrorStore:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -16,15 +17,15 @@ from ssui.api import (
 from ssui.sandbox import SandboxConfig, SandboxServer, parse_faults
 
 
-def client_on(server: SandboxServer, **kw: object) -> SharpSpringClient:
+def loopback_client(server: SandboxServer, **kw: Any) -> SharpSpringClient:
     kw.setdefault("rate_limit", None)
     return SharpSpringClient(server.account_id, server.secret_key, base_url=server.base_url,
-                             **kw)  # type: ignore[arg-type]
+                             **kw)
 
 
 async def test_paging_over_loopback_reads_every_active_lead_once(
         sandbox_server: SandboxServer) -> None:
-    async with client_on(sandbox_server) as client:
+    async with loopback_client(sandbox_server) as client:
         ids: list[int] = []
         pages = 0
         async for page in client.iter_pages("lead", page_size=60):
@@ -49,7 +50,7 @@ async def test_a_wrong_secret_is_an_auth_error_that_never_shows_the_secret(
 
 
 async def test_an_unknown_method_is_named_in_the_error(sandbox_server: SandboxServer) -> None:
-    async with client_on(sandbox_server) as client:
+    async with loopback_client(sandbox_server) as client:
         with pytest.raises(MethodNotFoundError) as err:
             await client.call("getLeedz", {})
     assert err.value.code == 204
@@ -59,8 +60,8 @@ def test_the_client_limiter_keeps_a_burst_inside_the_servers_10_per_second() -> 
     async def burst() -> None:
         config = SandboxConfig(db=":memory:", leads=20, activity=0)  # limits on
         with SandboxServer(config) as server:
-            async with client_on(server, rate_limit=10.0,
-                                 retry=RetryPolicy(max_attempts=1)) as client:
+            async with loopback_client(server, rate_limit=10.0,
+                                       retry=RetryPolicy(max_attempts=1)) as client:
                 # 15 calls at once: without the limiter the server would answer 107.
                 await asyncio.gather(*(client.call("getUserProfiles", {"where": {}})
                                        for _ in range(15)))
@@ -72,8 +73,8 @@ def test_reads_get_through_injected_server_errors_by_retrying() -> None:
         config = SandboxConfig(db=":memory:", leads=20, activity=0, limits=False,
                                faults=parse_faults("error=0.4"))
         with SandboxServer(config) as server:
-            async with client_on(server, retry=RetryPolicy(max_attempts=8, base_delay=0.01,
-                                                           max_delay=0.05)) as client:
+            retry = RetryPolicy(max_attempts=8, base_delay=0.01, max_delay=0.05)
+            async with loopback_client(server, retry=retry) as client:
                 for _ in range(10):
                     await client.call("getUserProfiles", {"where": {}})
                 return client.calls_made
@@ -85,7 +86,7 @@ def test_a_create_whose_answer_is_lost_is_not_sent_again() -> None:
         config = SandboxConfig(db=":memory:", leads=20, activity=0, limits=False,
                                faults=parse_faults("drop=1"))
         with SandboxServer(config) as server:
-            async with client_on(server) as client:
+            async with loopback_client(server) as client:
                 with pytest.raises(OutcomeUnknownError) as err:
                     await client.create("lead", [{"emailAddress": "once@example.org"}])
                 return err.value, client.calls_made

@@ -1,21 +1,18 @@
 """Fixtures for the config layer and the `ssui` command: a private config dir, a clean
-environment, a fake SharpSpring endpoint that checks credentials, and a seeded sandbox."""
+environment and a fake SharpSpring endpoint that checks credentials. The seeded sandbox is
+the shared ``sandbox`` fixture (tests/conftest.py)."""
 
 from __future__ import annotations
 
 import io
 import os
-import shutil
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from cli_fakes import FakeSharpSpring
-
-if TYPE_CHECKING:
-    from ssui.sandbox import SandboxApp, SandboxConfig
 
 ENV_VARS = (
     "SSUI_PROFILE",
@@ -125,31 +122,3 @@ def stdin_text(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
         monkeypatch.setattr("sys.stdin", io.StringIO(text))
 
     return install
-
-
-def _sandbox_config(db: Path) -> SandboxConfig:
-    from ssui.sandbox import SandboxConfig
-
-    return SandboxConfig(db=db, seed=11, leads=300, activity=0, limits=False)
-
-
-@pytest.fixture(scope="session")
-def sandbox_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A seeded sandbox database, made once per worker: seeding is the slow part."""
-    from ssui.sandbox import create_app
-
-    path = tmp_path_factory.mktemp("cli-sandbox") / "sandbox.db"
-    create_app(_sandbox_config(path)).store.close()
-    return path
-
-
-@pytest.fixture
-def sandbox(sandbox_template: Path, tmp_path: Path) -> Iterator[SandboxApp]:
-    """An in-process sandbox of 300 leads (no limits, no activity), a fresh copy per test."""
-    from ssui.sandbox import create_app
-
-    db = tmp_path / "sandbox.db"
-    shutil.copy(sandbox_template, db)
-    app = create_app(_sandbox_config(db))
-    yield app
-    app.store.close()

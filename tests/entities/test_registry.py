@@ -1,5 +1,7 @@
 """The registry describes every SharpSpring entity the app, client and sandbox use."""
 
+from typing import Any
+
 import pytest
 
 from ssui.entities import (
@@ -95,7 +97,7 @@ def test_unknown_entity_names_the_known_ones() -> None:
 
 
 def test_custom_fields_from_getfields_rows_join_their_entity() -> None:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"id": "1", "relationship": "lead", "systemName": "shoe_size_384c1e3eacbb3",
          "label": "Shoe size", "dataType": "int", "isCustom": "1", "isRequired": "0"},
         {"id": "2", "relationship": "lead", "systemName": "Favorite_Color_5a0dd86e6e290",

@@ -76,7 +76,8 @@ def test_search_index_follows_updates_and_deletes(store: MirrorStore) -> None:
     store.upsert("lead", [{"id": 2, "city": "Lyon"}])
     assert store.count(Query("lead", search="paris")) == 0
     assert store.count(Query("lead", search="lyon")) == 1
-    assert store.get("lead", 2)["firstName"] == "bob"  # a partial upsert keeps other fields
+    kept = store.get("lead", 2)
+    assert kept is not None and kept["firstName"] == "bob"  # a partial upsert keeps the rest
     store.delete("lead", [2])
     assert store.count(Query("lead", search="lyon")) == 0
     assert store.get("lead", 2) is None
@@ -98,7 +99,8 @@ def test_custom_fields_become_columns_that_filter_and_persist(tmp_path: Path) ->
 def test_money_comes_back_as_decimal() -> None:
     s = MirrorStore()
     s.upsert("opportunity", [{"id": 5, "opportunityName": "Deal", "amount": Decimal("1250.50")}])
-    assert s.get("opportunity", 5)["amount"] == Decimal("1250.50")
+    deal = s.get("opportunity", 5)
+    assert deal is not None and deal["amount"] == Decimal("1250.50")
 
 
 def test_a_changed_schema_rebuilds_the_mirror_instead_of_crashing(tmp_path: Path) -> None:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
 from ssui.api import SharpSpringClient
+from ssui.entities import entity
 from ssui.mirror import MirrorStore, Query
 from ssui.mirror.store import MIRRORED
-from ssui.mirror.sync import SyncCancelled, SyncEngine, SyncProgress
+from ssui.mirror.sync import PAGE, SyncCancelled, SyncEngine, SyncProgress
 from ssui.sandbox import SandboxApp
 
-from .conftest import client_for
+ClientOn = Callable[..., SharpSpringClient]
 
 
 async def api_view(client: SharpSpringClient, key: str) -> dict[int, dict[str, Any]]:
@@ -24,8 +28,8 @@ async def api_view(client: SharpSpringClient, key: str) -> dict[int, dict[str, A
 
 
 async def test_full_sync_of_10_000_leads_equals_the_account_field_for_field(
-        large_sandbox: SandboxApp, store: MirrorStore) -> None:
-    async with client_for(large_sandbox) as client:
+        large_sandbox: SandboxApp, store: MirrorStore, client_on: ClientOn) -> None:
+    async with client_on(large_sandbox) as client:
         progress: list[SyncProgress] = []
         await SyncEngine(client, store).full_sync(progress=lambda p: progress.append(p))
         assert progress[-1].done
@@ -69,7 +73,8 @@ async def test_changes_made_in_the_account_reach_the_mirror_incrementally(
     new, changed = await engine.incremental("lead")
     assert [r["id"] for r in new] == [made.id]
     assert lead["id"] in {r["id"] for r in changed}
-    assert store.get("lead", lead["id"])["city"] == "Reykjavik"
+    stored = store.get("lead", lead["id"])
+    assert stored is not None and stored["city"] == "Reykjavik"
     assert store.count(Query("lead", search="reykjavik")) == 1
     # A second run finds nothing new: the overlap window is de-duplicated.
     new2, changed2 = await engine.incremental("lead")
@@ -99,16 +104,42 @@ async def test_a_lead_deactivated_elsewhere_stays_in_the_mirror_marked_inactive(
     assert upd.success
     removed, deactivated = await engine.reconcile("lead")
     assert (removed, deactivated) == (0, 1)
-    assert store.get("lead", lead["id"])["active"] is False
+    stored = store.get("lead", lead["id"])
+    assert stored is not None and stored["active"] is False
+
+
+class Recorder(httpx.AsyncBaseTransport):
+    """Passes every request on to the sandbox, noting its method and its params."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(await request.aread())
+        self.calls.append((body["method"], body["params"]))
+        return await self.inner.handle_async_request(request)
+
+    def offsets(self, key: str, since: int = 0) -> list[int]:
+        """The offsets of the list calls for ``key`` among the calls from number ``since``."""
+        return [p["offset"] for m, p in self.calls[since:] if m == list_method(key)]
+
+
+def list_method(key: str) -> str:
+    method = entity(key).methods.list
+    assert method is not None, key
+    return method.name
 
 
 async def test_an_interrupted_sync_resumes_without_gaps_or_duplicates(
-        large_sandbox: SandboxApp, store: MirrorStore) -> None:
-    async with client_for(large_sandbox) as client:
-        await _interrupt_and_resume(client, store)
+        large_sandbox: SandboxApp, store: MirrorStore, client_on: ClientOn) -> None:
+    seen = Recorder(httpx.ASGITransport(app=large_sandbox))
+    async with client_on(large_sandbox, transport=seen) as client:
+        await _interrupt_and_resume(client, store, seen)
 
 
-async def _interrupt_and_resume(client: SharpSpringClient, store: MirrorStore) -> None:
+async def _interrupt_and_resume(client: SharpSpringClient, store: MirrorStore,
+                                seen: Recorder) -> None:
     cancel = asyncio.Event()
 
     def stop_after_first_lead_page(p: SyncProgress) -> None:
@@ -118,24 +149,36 @@ async def _interrupt_and_resume(client: SharpSpringClient, store: MirrorStore) -
     first = SyncEngine(client, store)
     with pytest.raises(SyncCancelled):
         await first.full_sync(progress=stop_after_first_lead_page, cancel=cancel)
-    partial = store.count_all("lead")
-    assert 0 < partial < len(await api_view(client, "lead"))
+    assert first.calls == len(seen.calls)
+    checkpoint = first.state("lead")["offset"]
+    assert checkpoint == store.count_all("lead")  # the checkpoint covers what was stored
+    assert 0 < checkpoint < len(await api_view(client, "lead")) and checkpoint % PAGE == 0
+
+    resumed_from = len(seen.calls)
     second = SyncEngine(client, store)
     await second.full_sync()
-    remote = await api_view(client, "lead")
-    assert store.ids("lead") == set(remote)
-    # Resuming did not start over: the second engine skipped the pages it already had.
-    assert second.calls < first.calls + second.calls - 1
+    assert second.calls == len(seen.calls) - resumed_from
+    # The resumed run asked for the leads from the checkpoint on, each page once, no gaps
+    # (the last pages may lie past the end: pages are fetched ahead)...
+    leads = sorted(seen.offsets("lead", resumed_from))
+    assert leads == list(range(checkpoint, checkpoint + PAGE * len(leads), PAGE))
+    # ...and did not read again the entities the first run had finished (getFields is always
+    # read: it says which custom fields the records carry).
+    unfinished = MIRRORED[MIRRORED.index("lead"):]
+    assert {m for m, _ in seen.calls[resumed_from:]} == {
+        list_method("field"), *(list_method(k) for k in unfinished)}
+    assert store.ids("lead") == set(await api_view(client, "lead"))
 
 
 async def test_a_sync_under_injected_faults_resumes_to_a_complete_mirror(
-        make_sandbox: Any, store: MirrorStore) -> None:
+        make_sandbox: Callable[..., SandboxApp], store: MirrorStore,
+        client_on: ClientOn) -> None:
     from ssui.sandbox import parse_faults
 
     flaky = make_sandbox(faults=parse_faults("error=0.3,drop=0.1,ratelimit=0.2"))
     clean = make_sandbox()
     attempts = 0
-    async with client_for(flaky) as client:
+    async with client_on(flaky) as client:
         while True:
             attempts += 1
             try:
@@ -144,7 +187,7 @@ async def test_a_sync_under_injected_faults_resumes_to_a_complete_mirror(
             except Exception:
                 assert attempts < 60, "the sync never got through the faults"
     assert attempts > 1, "the faults should have interrupted the sync at least once"
-    async with client_for(clean) as reference:
+    async with client_on(clean) as reference:
         for key in ("lead", "account", "opportunity"):
             assert store.ids(key) == set(await api_view(reference, key)), key
 

@@ -63,7 +63,8 @@ async def test_an_update_without_conflict_lands_and_refreshes_the_mirror(
     out = await mirror.update("lead", lead["id"], {"city": "Tromsø"},
                               opened_at=lead["updateTimestamp"])
     assert out.success, out.error
-    assert store.get("lead", lead["id"])["city"] == "Tromsø"
+    stored = store.get("lead", lead["id"])
+    assert stored is not None and stored["city"] == "Tromsø"
 
 
 async def test_a_delete_through_ssui_removes_the_record_at_once(

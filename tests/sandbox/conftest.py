@@ -1,18 +1,17 @@
-"""Sandbox fixtures: a seeded template database copied per test, in-process clients."""
+"""Sandbox fixtures: this folder's seeded account (a copy per test, from ``make_sandbox``),
+raw posts to it and in-process clients."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from ssui.api import RetryPolicy, SharpSpringClient
-from ssui.sandbox import SandboxApp, SandboxConfig, create_app
+from ssui.api import SharpSpringClient
+from ssui.sandbox import SandboxApp, SandboxConfig
 
 ANCHOR = 1_767_225_600.0  # 2026-01-01 00:00:00 UTC
 LEADS = 200
@@ -21,39 +20,29 @@ BASE = "http://127.0.0.1/pubapi"
 
 Raw = Callable[..., Awaitable[httpx.Response]]
 Call = Callable[..., Awaitable[dict[str, Any]]]
+ClientOn = Callable[..., SharpSpringClient]
+
+
+# The account every test here sees: what seeds it, for ``make_sandbox``.
+ACCOUNT: dict[str, Any] = {"seed": 7, "leads": LEADS, "seed_anchor": ANCHOR}
 
 
 def base_config(**overrides: Any) -> SandboxConfig:
-    cfg = SandboxConfig(db=":memory:", seed=7, leads=LEADS, activity=0, limits=False,
-                        seed_anchor=ANCHOR)
+    """The same account's config in memory, for tests that build a sandbox themselves (its
+    seeding, its server, its transport)."""
+    cfg = SandboxConfig(db=":memory:", activity=0, limits=False, **ACCOUNT)
     return replace(cfg, **overrides)
 
 
-@pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One seeded database file; tests get copies, so seeding happens once."""
-    path = tmp_path_factory.mktemp("sandbox") / "template.db"
-    app = create_app(base_config(db=path))
-    app.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    app.store.close()
-    return path
-
-
 @pytest.fixture
-def make_app(template_db: Path, tmp_path: Path) -> Iterator[Callable[..., SandboxApp]]:
-    """A fresh seeded app per call (a copy of the template), with config overrides."""
-    apps: list[SandboxApp] = []
+def make_app(make_sandbox: Callable[..., SandboxApp]) -> Callable[..., SandboxApp]:
+    """A fresh seeded app per call (this folder's account: 200 leads of seed 7, history up to
+    ANCHOR), with config overrides; from the shared ``make_sandbox`` factory."""
 
     def make(**overrides: Any) -> SandboxApp:
-        db = tmp_path / f"sandbox{len(apps)}.db"
-        shutil.copy(template_db, db)
-        app = create_app(base_config(db=db, **overrides))
-        apps.append(app)
-        return app
+        return make_sandbox(**{**ACCOUNT, **overrides})
 
-    yield make
-    for app in apps:
-        app.store.close()
+    return make
 
 
 @pytest.fixture
@@ -89,23 +78,15 @@ def raw_poster(app: SandboxApp) -> Raw:
     return post
 
 
-def make_client(app: SandboxApp, version: str = "v1.2") -> SharpSpringClient:
-    return SharpSpringClient(
-        "SANDBOX", "sandbox-secret", base_url=BASE, api_version=version,
-        transport=httpx.ASGITransport(app=app), rate_limit=None,
-        retry=RetryPolicy(max_attempts=1),
-    )
-
-
 @pytest.fixture
-async def client(app: SandboxApp) -> AsyncIterator[SharpSpringClient]:
-    async with make_client(app) as c:
+async def client(app: SandboxApp, client_on: ClientOn) -> AsyncIterator[SharpSpringClient]:
+    async with client_on(app) as c:
         yield c
 
 
 @pytest.fixture
-async def client_v1(app: SandboxApp) -> AsyncIterator[SharpSpringClient]:
-    async with make_client(app, "v1") as c:
+async def client_v1(app: SandboxApp, client_on: ClientOn) -> AsyncIterator[SharpSpringClient]:
+    async with client_on(app, api_version="v1") as c:
         yield c
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -112,8 +113,9 @@ async def test_a_wrong_account_is_105_too(raw: Raw) -> None:
     assert await _code(raw, body=body, query={**CREDS, "accountID": "OTHER"}) == 105
 
 
-async def test_a_wrong_secret_can_answer_http_401_text(make_app: object) -> None:
-    app: SandboxApp = make_app(wrong_secret="http401")  # type: ignore[operator]
+async def test_a_wrong_secret_can_answer_http_401_text(
+        make_app: Callable[..., SandboxApp]) -> None:
+    app = make_app(wrong_secret="http401")
     r = await raw_poster(app)({"method": "getLead", "params": {"id": 1}, "id": "1"},
                               query={**CREDS, "secretKey": "wrong"})
     assert r.status_code == 401

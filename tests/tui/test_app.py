@@ -106,22 +106,22 @@ async def test_read_only_is_shown_and_reaches_the_browsers(make_app: AppMaker) -
 def test_nothing_unbuilt_has_a_key() -> None:
     ids = binding_ids()
     assert not [i for i in ids if i.startswith("ssui.record.")]  # the record form comes later
-    assert "ssui.view.activity" not in ids and "ssui.view.console" not in ids
+    assert "ssui.view.console" not in ids  # the console comes later
 
 
-async def test_activity_and_console_are_shown_and_marked_as_coming(make_app: AppMaker) -> None:
+async def test_the_console_is_shown_and_marked_as_coming(make_app: AppMaker) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("5")  # no key leads to a view that is not built
+        await pilot.press("6")  # no key leads to a view that is not built
         await settle(pilot)
         assert isinstance(app.screen, MainScreen) and app.screen.current_view == "lead"
-        await pilot.click("#--content-tab-view-activity")
+        await pilot.click("#--content-tab-view-console")
         await settle(pilot)
-        assert isinstance(app.screen, MainScreen) and app.screen.current_view == "activity"
+        assert isinstance(app.screen, MainScreen) and app.screen.current_view == "console"
         texts = " ".join(str(s.content) for s in app.screen.query(".coming-title").results(
             Static))
-        assert "Activity: coming soon" in texts and "Console: coming soon" in texts
+        assert "Console: coming soon" in texts and "Activity" not in texts
 
 
 async def test_without_a_mirror_the_header_says_it_shows_an_offline_copy(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -10,7 +11,7 @@ from textual.app import App
 from textual.widgets import Input, Static
 
 from ssui.config import Connection, list_profiles
-from ssui.sandbox import SandboxConfig, create_app
+from ssui.sandbox import SandboxApp
 from ssui.tui.screens.connect import ConnectScreen
 
 
@@ -36,10 +37,9 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "config"
 
 
-@pytest.fixture(scope="module")
-def sandbox_transport() -> httpx.ASGITransport:
-    return httpx.ASGITransport(app=create_app(SandboxConfig(db=":memory:", leads=10,
-                                                            activity=0, limits=False)))
+@pytest.fixture
+def sandbox_transport(make_sandbox: Callable[..., SandboxApp]) -> httpx.ASGITransport:
+    return httpx.ASGITransport(app=make_sandbox(seed=1, leads=10))
 
 
 def error_at(screen: ConnectScreen, field_id: str) -> str:

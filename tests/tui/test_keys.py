@@ -72,8 +72,9 @@ def test_every_widget_with_bindings_is_placed_on_a_screen() -> None:
     placed = {cls for path in focus_paths() for cls in path}
     assert {RecordTable, EntityBrowser, ConnectScreen} <= placed
     assert set(INSIDE) <= set(app_classes())
-    # Placed explicitly, not by the any-screen fallback: one path each.
-    assert sum(path[0] is RecordTable for path in focus_paths()) == 1
+    # Placed explicitly, not by the any-screen fallback: one path per container it sits in
+    # (an entity list and the Activity feed).
+    assert sum(path[0] is RecordTable for path in focus_paths()) == 2
 
 
 def test_the_default_keymap_has_no_collision() -> None:
@@ -116,8 +117,11 @@ def test_a_modal_screen_shuts_out_the_app_bindings_except_priority_ones() -> Non
     assert keymap_warnings({"ssui.filter.apply": "q"}) == []  # q quits only outside the form
     [line] = keymap_warnings({"ssui.filter.apply": "ctrl+q"})
     assert "ssui.filter.apply" in line
-    [line] = keymap_warnings({"ssui.picker.next": "escape"})
-    assert "ssui.picker.next" in line and "ssui.filter.cancel" in line
+    # The picker sits in both filter forms: the warning names each form's cancel.
+    lines = keymap_warnings({"ssui.picker.next": "escape"})
+    assert len(lines) == 2 and all("ssui.picker.next" in line for line in lines)
+    assert {"ssui.filter.cancel", "ssui.activity_filter.cancel"} == {
+        word for line in lines for word in line.split() if word.endswith(".cancel")}
 
 
 def test_ssui_keys_lists_each_id_then_warnings_then_the_hint(
@@ -138,7 +142,7 @@ async def test_the_collision_warned_about_is_what_the_app_does(make_app: AppMake
     app_ = make_app(keymap={"ssui.search": "slash,ctrl+f"})
     async with app_.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        table = app_.screen.query_one(RecordTable)
+        table = app_.screen.query_one("#browse-lead RecordTable", RecordTable)
         await pilot.press("ctrl+f")
         await settle(pilot)
         assert table.has_focus and table.cursor_row > 0  # paged down, search never opened

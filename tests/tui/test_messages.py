@@ -25,12 +25,18 @@ def events(kind: WatchKind, *ids: int) -> tuple[WatchEvent, ...]:
 
 
 def test_a_watch_batch_takes_the_queued_one_events_first() -> None:
-    older = WatchArrived(WatchBatch(events(WatchKind.PAGE, 1, 2), catch_up=True))
+    older = WatchArrived(WatchBatch(events(WatchKind.PAGE, 1, 2)))
     newer = WatchArrived(WatchBatch(events(WatchKind.FORM, 3)))
     # Textual asks the queued message about the next one; True drops the queued one.
     assert older.can_replace(newer)
     assert [e.record_id for e in newer.batch.events] == [1, 2, 3]
-    assert newer.batch.catch_up is False  # catch-up only when both were
+    assert newer.batch.catch_up is False
+
+
+def test_a_catch_up_and_a_live_batch_stay_apart() -> None:
+    older = WatchArrived(WatchBatch(events(WatchKind.PAGE, 1, 2), catch_up=True))
+    newer = WatchArrived(WatchBatch(events(WatchKind.FORM, 3)))
+    assert not older.can_replace(newer) and len(newer.batch.events) == 1
 
 
 def test_two_catch_up_batches_stay_a_catch_up() -> None:
@@ -73,4 +79,4 @@ async def test_batches_posted_back_to_back_reach_the_app_as_one_toast(
         [message] = arrived
         assert [e.record_id for e in message.batch.events] == [1, 2, 3, 4]
         toasts = [n for n in app._notifications if n.title == "New activity"]
-        assert [n.message for n in toasts] == ["2 page visited, 2 form submitted"]
+        assert [n.message for n in toasts] == ["2 page visits, 2 form fills · A shows them"]

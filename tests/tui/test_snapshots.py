@@ -79,15 +79,19 @@ def test_the_opportunity_filter_dialog(snap_compare: Compare, make_app: AppMaker
 
 
 def test_a_view_that_is_still_coming(snap_compare: Compare, make_app: AppMaker) -> None:
-    async def open_activity(pilot: Pilot[Any]) -> None:
+    async def open_console(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         # It has no key until it is built; a click would leave the mouse over its tab.
         screen = pilot.app.screen
         assert isinstance(screen, MainScreen)
-        screen.action_show_view("activity")
+        screen.action_show_view("console")
         await keys()(pilot)
 
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_activity)
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_console)
+
+
+def test_the_activity_feed(snap_compare: Compare, make_app: AppMaker) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("5", "down"))
 
 
 def test_the_keys_panel(snap_compare: Compare, make_app: AppMaker) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -15,25 +16,26 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from ssui.entities import BROWSABLE
+from ssui.mirror.event_log import EventQuery
 from ssui.session import AccountSession
 from ssui.tui.browse_state import ActiveFilter
 from ssui.tui.names import NameResolver
+from ssui.tui.screens.activity_filter import ActivityFilterScreen, Chosen
 from ssui.tui.screens.filter import FilterScreen
 from ssui.tui.sync_state import SyncState, describe
+from ssui.tui.widgets.activity_feed import ActivityFeed
 from ssui.tui.widgets.app_header import AppHeader
 from ssui.tui.widgets.entity_browser import EntityBrowser
 
 # Views that are planned but not built yet: shown, marked, and explained.
 COMING: tuple[tuple[str, str, str], ...] = (
-    ("activity", "Activity",
-     "The live feed arrives next: new leads, accounts and opportunities, form fills, page "
-     "visits and email opens, as the mirror's watches see them."),
     ("console", "Console",
      "The API console arrives next: call any SharpSpring method, or send a free-form request, "
      "with your credentials added for you and never shown."),
 )
 # A key per view that works; the coming ones get theirs when they are built.
 VIEW_KEYS = ("1", "2", "3", "4")
+ACTIVITY_KEY = "5"
 
 
 class MainScreen(Screen[None]):
@@ -42,8 +44,10 @@ class MainScreen(Screen[None]):
     CSS_PATH = Path(__file__).with_name("main.tcss")  # absolute: subclasses live elsewhere
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, f"show_view('{e.key}')", e.plural, show=False, id=f"ssui.view.{e.key}")
-        for key, e in zip(VIEW_KEYS, BROWSABLE, strict=True)
+        *(Binding(key, f"show_view('{e.key}')", e.plural, show=False, id=f"ssui.view.{e.key}")
+          for key, e in zip(VIEW_KEYS, BROWSABLE, strict=True)),
+        Binding(ACTIVITY_KEY, "show_view('activity')", "Activity", show=False,
+                id="ssui.view.activity"),
     ]
 
     def __init__(self, session: AccountSession, *, read_only: bool = False,
@@ -64,6 +68,8 @@ class MainScreen(Screen[None]):
                 with TabPane(e.plural, id=f"view-{e.key}"):
                     yield EntityBrowser(self.store, e.key, resolver=self.resolver,
                                         read_only=self.read_only, id=f"browse-{e.key}")
+            with TabPane("Activity", id="view-activity"):
+                yield ActivityFeed(self.store, resolver=self.resolver, id="activity")
             for key, title, text in COMING:
                 with TabPane(f"{title} [dim]soon[/]", id=f"view-{key}"), Vertical(
                         classes="coming"):
@@ -92,6 +98,10 @@ class MainScreen(Screen[None]):
         return self.query_one(f"#browse-{entity_key}", EntityBrowser)
 
     @property
+    def activity(self) -> ActivityFeed:
+        return self.query_one("#activity", ActivityFeed)
+
+    @property
     def browsers(self) -> list[EntityBrowser]:
         return list(self.query(EntityBrowser))
 
@@ -108,12 +118,37 @@ class MainScreen(Screen[None]):
         view = (event.pane.id or "").removeprefix("view-")
         if any(e.key == view for e in BROWSABLE):
             self.browser(view).focus_table()
+        elif view == "activity":
+            self.activity.focus_table()
+
+    @on(ActivityFeed.OpenRecord)
+    def _open_from_feed(self, event: ActivityFeed.OpenRecord) -> None:
+        self.open_record(event.entity_key, event.record_id)
+
+    def open_record(self, entity_key: str, record_id: int) -> None:
+        """Show one record in its tab, with its detail (from the feed, later from links)."""
+        if not any(e.key == entity_key for e in BROWSABLE):
+            return
+        self.action_show_view(entity_key)
+        if not self.browser(entity_key).open_record(record_id):
+            self.notify(f"{entity_key.replace('_', ' ').capitalize()} #{record_id} is not in "
+                        "the mirror yet; it arrives with the next sync.", severity="warning")
+
+    def show_activity(self, query: EventQuery) -> None:
+        """Open the Activity tab on the events ``query`` matches (a toast's "show these")."""
+        self.action_show_view("activity")
+        self.activity.show(query)
+        self.activity.focus_table()
 
     # -- mirror ----------------------------------------------------------------------------
 
     def refresh_sync_state(self) -> None:
         state = self.sync_state() if self.sync_state is not None else describe(None)
         self.query_one(AppHeader).show(state)
+
+    def events_arrived(self, n: int) -> None:
+        """The event log gained ``n`` events: the Activity tab shows them."""
+        self.activity.events_arrived(n)
 
     def mirror_changed(self, entity_key: str, *, announce: bool = True) -> None:
         """Rows of ``entity_key`` changed: that list recounts, the others refresh names."""
@@ -137,3 +172,14 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(FilterScreen(self.store, browser.entity, browser.state.filters),
                              done)
+
+    @on(ActivityFeed.FilterRequested)
+    def _edit_activity_filter(self, event: ActivityFeed.FilterRequested) -> None:
+        feed = event.feed
+
+        def done(result: Chosen | None) -> None:
+            if result is not None:
+                feed.show(replace(result[0], search=feed.query_.search), result[1])
+            feed.focus_table()
+
+        self.app.push_screen(ActivityFilterScreen(self.store, feed.query_), done)

@@ -29,7 +29,7 @@ from ssui.tui.data_text import data_text
 from ssui.tui.messages import SyncNow, TaskFailed, failure
 from ssui.tui.names import NameResolver
 from ssui.tui.rows import MirrorRows
-from ssui.tui.widgets.css import tcss_next_to
+from ssui.tui.widgets.css import list_view_css
 from ssui.tui.widgets.record_detail import RecordDetail
 from ssui.tui.widgets.record_table import BLOCK, Record, RecordTable
 
@@ -52,7 +52,7 @@ class _Loaded:
 class EntityBrowser(Widget):
     """Browse one entity's records from the mirror."""
 
-    DEFAULT_CSS = tcss_next_to(__file__)
+    DEFAULT_CSS = list_view_css(__file__, "EntityBrowser")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="ssui.search"),
@@ -333,6 +333,27 @@ class EntityBrowser(Widget):
         self.reload(keep=keep, cursor=0, interactive=True)
         self.refresh_bindings()  # "Clear filters" shows only while a filter is set
         self._show_status()
+
+    def open_record(self, record_id: int) -> bool:
+        """Put the cursor on one record, with its detail open; False if the mirror lacks it.
+
+        A search or filter that would hide it is cleared first, so the record is in view.
+        """
+        record = self.store.get(self.entity.key, record_id)
+        if record is None:
+            return False
+        if self.state.search or self.state.filters:
+            self.search_input.value = ""
+            self._show_search(False)
+            self.state = replace(self.state, search="", filters=())
+            self.refresh_bindings()
+        self.new_rows = 0
+        self._read_seconds = 0.0  # this read runs inline, so the detail opens on the record
+        self.reload(keep=record, interactive=True)
+        self.detail_open = True
+        self.detail.show(self.entity, record)
+        self.focus_table()
+        return True
 
     def set_filters(self, filters: tuple[ActiveFilter, ...]) -> None:
         self.apply(replace(self.state, filters=filters))

@@ -45,7 +45,7 @@ class RecordPicker(Widget):
 
     def compose(self) -> ComposeResult:
         noun = self.entity.label.lower()
-        article = "an" if noun[:1] in "aeiou" else "a"
+        article = "an" if noun[:1] in "aeio" else "a"  # "a user", "an account"
         yield Input(self.value_name, placeholder=f"Type to find {article} {noun}…")
         yield OptionList()
 
