@@ -8,17 +8,18 @@ and then from a fresh read of that record.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from ssui.api import SharpSpringClient
-from ssui.api.errors import ApiError
+from ssui.api.errors import ApiError, SharpSpringError
 
 from .event_log import EventReader
-from .scheduler import Budget, Scheduler, Stream
-from .store import MirrorStore
+from .scheduler import Budget, Scheduler, Stream, needs_user, retry_delay, what_to_do
+from .store import MIRRORED, MirrorStore
 from .sync import ProgressCallback, SyncEngine, SyncProgress
 from .watch import WatchBatch, WatchEngine
 
@@ -41,6 +42,14 @@ class WriteOutcome:
     error: ApiError | Exception | None = None
 
 
+@dataclass(frozen=True)
+class Retry:
+    """A step that failed for a reason that passes, and when it is tried again."""
+
+    reason: str
+    at: float  # time.monotonic()
+
+
 class AccountMirror:
     """Store + sync + watches + scheduler for one connection."""
 
@@ -52,6 +61,7 @@ class AccountMirror:
         self.sync = SyncEngine(client, store)
         self.watch = WatchEngine(self.sync)
         self.reader = EventReader(store, consumer)
+        self.first_sync_retry: Retry | None = None
         self._batch_listeners: list[BatchCallback] = []
         self._change_listeners: list[ChangeCallback] = []
         quota = client.quota
@@ -142,13 +152,36 @@ class AccountMirror:
 
     async def ensure_synced(self, progress: ProgressCallback | None = None,
                             cancel: asyncio.Event | None = None) -> SyncProgress | None:
-        """Run (or resume) the first full sync if the mirror has never completed one."""
-        if self.sync.has_full_sync():
-            return None
-        result = await self.sync.full_sync(progress=progress, cancel=cancel)
-        for key in ("lead", "account", "campaign", "opportunity"):
-            self._changed(key)
-        return result
+        """Run (or resume) the first full sync if the mirror has never completed one.
+
+        A failure that passes (rate limit, 5xx, a dropped connection) is retried for as long
+        as it lasts, resuming where the copy stopped; ``first_sync_retry`` says when.
+        """
+        failures = 0
+        copied = self._copied()
+        while not self.sync.has_full_sync():
+            try:
+                result = await self.sync.full_sync(progress=progress, cancel=cancel)
+            except SharpSpringError as exc:
+                if needs_user(exc):
+                    raise
+                # A try that got further than the last one starts the backoff afresh.
+                failures = 1 if self._copied() > copied else failures + 1
+                copied = self._copied()
+                delay = retry_delay(failures)
+                self.first_sync_retry = Retry(what_to_do(exc), time.monotonic() + delay)
+                await asyncio.sleep(delay)
+                continue
+            self.first_sync_retry = None
+            for key in ("lead", "account", "campaign", "opportunity"):
+                self._changed(key)
+            return result
+        return None
+
+    def _copied(self) -> int:
+        """How far the first sync has come (records stored at its checkpoints)."""
+        return sum(int(self.sync.state(k).get("offset", 0)) + bool(self.sync.state(k).get(
+            "full_done")) for k in MIRRORED)
 
     async def run(self, progress: ProgressCallback | None = None) -> None:
         """Sync if needed, then keep the mirror fresh until cancelled."""

@@ -47,9 +47,16 @@ _FOLD.update({ord(k): v for k, v in {"ø": "o", "đ": "d", "ħ": "h", "ı": "i",
                                       "ŧ": "t", "ð": "d", "þ": "th", "æ": "ae",
                                       "œ": "oe"}.items()})
 
+# Put before every word of the search text that starts with an ASCII letter or digit, so the
+# trigram index finds word starts as well as substrings: the prefix "e" is the three
+# characters MARK + "e". Two characters because a trigram has three. SOH in account data turns
+# into a space first, so every SOH in the search text is a mark.
+MARK = "\x01\x01"
+# A position after no letter or digit (or at the start) and before an ASCII letter or digit.
+_WORD_START = re.compile(r"(?<![^\W_])(?=[a-z0-9])")
 # A term is a run of non-space characters, or a phrase in double quotes.
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
-# Shorter terms than this are not in the trigram index.
+# The trigram index finds patterns of this many characters or more; shorter ones are scanned.
 TRIGRAM = 3
 
 
@@ -66,56 +73,67 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", folded)
 
 
-def fold_values(*values: object) -> str | None:
-    """The non-null values, folded, one a line: a record's search text (an SQL function)."""
+def fold_value(value: object) -> str | None:
+    """A column value folded (an SQL function: the "contains" filter folds both sides)."""
+    return None if value is None else fold(value if isinstance(value, str) else str(value))
+
+
+def _marked(folded: str) -> str:
+    return _WORD_START.sub(MARK, folded.replace("\x01", " "))
+
+
+def search_text(*values: object) -> str | None:
+    """A record's search text (an SQL function): the non-null values folded, one a line,
+    their words' starts marked (see ``MARK``)."""
     texts = [fold(v if isinstance(v, str) else str(v)) for v in values if v is not None]
-    return "\n".join(texts) if texts else None
+    return _marked("\n".join(texts)) if texts else None
 
 
 @dataclass(frozen=True, slots=True)
 class SearchPlan:
-    """Search text split into folded terms, by how each is looked up. Every term must match.
+    """Search text as patterns to find in the records' search text; every one must be there.
 
-    ``substrings``: three characters or more, found anywhere in the trigram index.
-    ``prefixes``: one or two ASCII letters or digits, as word starts in the word index (a
-    substring that short would match most records, and slowly).
-    ``scans``: one or two other characters (CJK, emoji, symbols), found anywhere by scanning
-    the search text; CJK has no spaces between words, so a word start would miss them.
-    ``unsearchable``: a term folded to nothing (only accents, say): the search matches nothing.
+    A term of one or two ASCII letters or digits is a word start ("a" finds Ann and not Dana:
+    as a substring it would match nearly every record). Any other term is found anywhere:
+    "achel" finds Rachel, "製作所" 株式会社山田製作所, "🚀" a rocket.
+
+    ``indexed``: patterns of three characters or more, which the trigram index finds.
+    ``scanned``: shorter ones (a CJK pair, an emoji, a symbol), found by scanning the search
+    text. ``unsearchable``: a term folded to nothing (only combining accents, say), so the
+    search matches no record rather than every one.
     """
 
-    substrings: tuple[str, ...] = ()
-    prefixes: tuple[str, ...] = ()
-    scans: tuple[str, ...] = ()
+    indexed: tuple[str, ...] = ()
+    scanned: tuple[str, ...] = ()
     unsearchable: bool = False
 
     @property
     def empty(self) -> bool:
         """True when there is nothing to search for: every record matches."""
-        return not (self.substrings or self.prefixes or self.scans or self.unsearchable)
+        return not (self.indexed or self.scanned or self.unsearchable)
 
 
 def search_plan(text: str) -> SearchPlan:
     """How search text is looked up; see :class:`SearchPlan`."""
-    substrings: list[str] = []
-    prefixes: list[str] = []
-    scans: list[str] = []
+    indexed: dict[str, None] = {}
+    scanned: dict[str, None] = {}
     unsearchable = False
     for m in _TERM.finditer(text):
-        raw = " ".join((m.group(1) or m.group(2)).split())
-        if not raw:
+        raw = m.group(1) or m.group(2)
+        if not raw.strip():
             continue  # a quoted blank
-        term = fold(raw)
+        term = " ".join(fold(raw).split())
         if not term:
             unsearchable = True
-        elif len(term) >= TRIGRAM:
-            substrings.append(term)
-        elif term.isascii() and term.isalnum():
-            prefixes.append(term)
+            continue
+        if len(term) < TRIGRAM and term.isascii() and term.isalnum():
+            pattern = MARK + term
         else:
-            scans.append(term)
-    return SearchPlan(tuple(dict.fromkeys(substrings)), tuple(dict.fromkeys(prefixes)),
-                      tuple(dict.fromkeys(scans)), unsearchable)
+            # Marked as the search text is, except at the term's start: it may start
+            # inside a word ("achel").
+            pattern = _marked(term).removeprefix(MARK)
+        (indexed if len(pattern) >= TRIGRAM else scanned)[pattern] = None
+    return SearchPlan(tuple(indexed), tuple(scanned), unsearchable)
 
 
 def searchable(text: str) -> bool:

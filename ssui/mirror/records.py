@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .query import Query, fold, search_plan
 from .schema import from_sql, quote, table, to_sql
-from .tables import FOLD_SQL, TRIGRAMS, StoreTables, search_table, trigram_table, words_table
-
-_WORD = re.compile(r"\w+", re.UNICODE)
+from .tables import FOLD_SQL, TRIGRAMS, StoreTables, search_table, trigram_table
 
 
 class StoreRecords(StoreTables):
@@ -101,9 +98,9 @@ class StoreRecords(StoreTables):
                 clauses.append(f"{col} IN ({','.join('?' for _ in values)})")
                 args.extend(values)
             elif f.op == "contains":
-                # Case and accents fold as in search. Only a value with a character outside
-                # printable ASCII can fold to something LIKE (which ignores ASCII case) would
-                # not match, so only those pay for the call into Python.
+                # Case and accents fold as in search. LIKE already ignores ASCII case, so only
+                # values with a character outside printable ASCII (a GLOB, in C, finds them)
+                # pay for folding in Python.
                 clauses.append(f"({col} LIKE ? ESCAPE '\\' OR ({col} GLOB '*[^ -~]*'"
                                f" AND {FOLD_SQL}({col}) LIKE ? ESCAPE '\\'))")
                 pattern = "%" + _like_escape(fold(str(f.value))) + "%"
@@ -125,34 +122,31 @@ class StoreRecords(StoreTables):
 
     def _search_ids(self, q: Query) -> tuple[str, list[Any]] | None:
         """A SELECT of the ids of the records the query's search text matches, and its
-        arguments; None when there is no search (every record matches)."""
+        arguments; None when there is no search (every record matches).
+
+        The trigram index finds the patterns of three characters or more, all in one MATCH;
+        shorter ones (a CJK pair, an emoji) are looked for in the search text of what it found,
+        or of every record when that is all there is.
+        """
         e = self._entities[q.entity]
         plan = search_plan(q.search)
         if plan.empty or not e.searchable_fields:
             return None
         if plan.unsearchable:
             return "SELECT NULL WHERE 0", []
-        parts: list[str] = []
-        args: list[Any] = []
-        substrings, scans = plan.substrings, plan.scans
+        indexed, scanned = plan.indexed, plan.scanned
         if not TRIGRAMS:
-            substrings, scans = (), substrings + scans
-        if substrings:
-            tri = trigram_table(q.entity)
-            parts.append(f"SELECT rowid FROM {tri} WHERE {tri} MATCH ?")
-            args.append(trigram_query(substrings))
-        if plan.prefixes:
-            words = words_table(q.entity)
-            parts.append(f"SELECT rowid FROM {words} WHERE {words} MATCH ?")
-            args.append(fts_query(" ".join(plan.prefixes)))
-        sql = " INTERSECT ".join(parts)
-        if scans:
-            # A scan of the search text, narrowed by the index lookups when there are any.
-            likes = " AND ".join("text LIKE ? ESCAPE '\\'" for _ in scans)
-            within = f" AND id IN ({sql})" if sql else ""
-            sql = f"SELECT id FROM {search_table(q.entity)} WHERE {likes}{within}"
-            args = ["%" + _like_escape(t) + "%" for t in scans] + args
-        return sql, args
+            indexed, scanned = (), indexed + scanned
+        tri = trigram_table(q.entity)
+        lookup = f"SELECT rowid FROM {tri} WHERE {tri} MATCH ?" if indexed else ""
+        args: list[Any] = [trigram_query(indexed)] if indexed else []
+        if not scanned:
+            return lookup, args
+        checks = ["text LIKE ? ESCAPE '\\'"] * len(scanned)
+        if lookup:
+            checks.append(f"id IN ({lookup})")
+        sql = f"SELECT id FROM {search_table(q.entity)} WHERE {' AND '.join(checks)}"
+        return sql, ["%" + _like_escape(t) + "%" for t in scanned] + args
 
     def page(self, q: Query) -> list[dict[str, Any]]:
         """The rows of one window of a query, in the query's order."""
@@ -168,9 +162,8 @@ class StoreRecords(StoreTables):
         """How many rows match a query, whatever window is in view."""
         found = None if q.filters else self._search_ids(q)
         if found is not None:
-            # A search alone is counted in the search indexes themselves: several times
-            # faster than counting the table rows it selects (a one-letter prefix matches
-            # many).
+            # A search alone is counted in the search index itself: several times faster
+            # than counting the table rows it selects (a one-letter prefix matches many).
             with self._lock:
                 row = self._db.execute(f"SELECT count(*) FROM ({found[0]})", found[1])
                 return int(row.fetchone()[0])
@@ -181,18 +174,15 @@ class StoreRecords(StoreTables):
 
 
 def fts_query(text: str) -> str:
-    """Search text as a query of the word index: every word, folded, must match as a prefix.
-
-    Search uses it for the one- and two-letter terms (see ``query.SearchPlan``).
-    """
-    words = _WORD.findall(fold(text))
-    return " ".join(f'"{w}"*' for w in words)
+    """Search text as a query of the trigram index: the patterns it can find (see
+    ``query.SearchPlan``), each a quoted phrase; "" when there are none."""
+    return trigram_query(search_plan(text).indexed)
 
 
-def trigram_query(terms: tuple[str, ...]) -> str:
-    """Folded terms as a query of the trigram index: each a quoted phrase, so it matches as a
+def trigram_query(patterns: tuple[str, ...]) -> str:
+    """Patterns as a query of the trigram index: each a quoted phrase, so it matches as a
     substring whatever characters it holds; every one must match."""
-    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    return " ".join('"' + p.replace('"', '""') + '"' for p in patterns)
 
 
 def _like_escape(s: str) -> str:

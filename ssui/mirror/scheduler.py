@@ -5,17 +5,26 @@ the daily quota and at most 5 calls a second. A stream's interval is its cost pe
 by its share of that rate, so the whole ssui process stays inside the budget however many
 streams run. A tick that comes due while the previous one still runs is dropped, not queued;
 a failing stream backs off exponentially, and its state is there for the app to show.
+
+Failures of the network or of the API's limits (107, 5xx, timeouts, dropped connections, bad
+answers) pass: a stream retries them on its own, for as long as they last, after a delay that
+doubles up to a minute, with jitter. Only what needs the user (a wrong secret key, the daily
+quota used up) stops a stream, until the user asks again (``refresh_now``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+
+from ssui.api.errors import AuthError, QuotaExceededError
 
 
 class StreamStatus(StrEnum):
@@ -24,6 +33,8 @@ class StreamStatus(StrEnum):
     OK = "ok"
     RETRYING = "retrying"
     FAILING = "failing"
+    # Stopped by an error only the user can fix; ``last_error`` says what to do.
+    STOPPED = "stopped"
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,32 @@ class Stream:
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
 
 
-MAX_BACKOFF = 900.0
+# A failure that passes on its own is retried after 1, 2, 4 ... seconds, at most a minute.
+RETRY_FIRST = 1.0
+RETRY_CAP = 60.0
+# After this many failures in a row, the stream is shown as failing (still retrying).
+FAILING_AFTER = 3
+
+
+def needs_user(exc: BaseException) -> bool:
+    """True for failures no retry can fix: wrong credentials, the day's quota used up."""
+    return isinstance(exc, AuthError | QuotaExceededError)
+
+
+def what_to_do(exc: BaseException) -> str:
+    """The error in one line, with what the user can do about it."""
+    text = str(exc) or type(exc).__name__
+    code = getattr(exc, "code", None)
+    where = f"SharpSpring error {code}: " if isinstance(code, int) else ""
+    hint = getattr(exc, "hint", "")
+    return f"{where}{text}" + (f" — {hint}" if hint and hint not in text else "")
+
+
+def retry_delay(failures: int, rng: random.Random | None = None) -> float:
+    """Seconds before retry number ``failures``: doubling from a second, capped, jittered."""
+    ceiling = min(RETRY_FIRST * 2 ** (failures - 1), RETRY_CAP)
+    jitter = rng.random() if rng is not None else random.random()
+    return ceiling * (0.5 + 0.5 * jitter)
 
 
 class Scheduler:
@@ -154,10 +190,15 @@ class Scheduler:
             raise
         except Exception as exc:  # a stream's failure must never stop the others
             s.failures += 1
-            s.last_error = str(exc) or type(exc).__name__
+            s.last_error = what_to_do(exc)
             s.failing_since = s.failing_since or datetime.now(UTC)
-            s.status = StreamStatus.RETRYING if s.failures < 3 else StreamStatus.FAILING
-            s.next_due = self.clock() + min(s.interval * 2 ** s.failures, MAX_BACKOFF)
+            if needs_user(exc):
+                s.status = StreamStatus.STOPPED
+                s.next_due = math.inf
+            else:
+                s.status = (StreamStatus.RETRYING if s.failures < FAILING_AFTER
+                            else StreamStatus.FAILING)
+                s.next_due = self.clock() + min(retry_delay(s.failures), s.interval * 2)
         else:
             s.failures = 0
             s.failing_since = None
@@ -178,7 +219,8 @@ class Scheduler:
         while not self._stopped:
             self.tick()
             nxt = min((s.next_due for s in self.streams.values()), default=self.clock() + 60)
-            delay = max(0.05, nxt - self.clock())
+            # Every stream stopped (nothing is due until the user asks): look again now and then.
+            delay = max(0.05, min(nxt - self.clock(), 3600.0))
             self._wake.clear()
             # asyncio.timeout, not wait_for: on Python 3.11 a cancel that lands while
             # wait_for is waking can be lost, and the scheduler would never stop.

@@ -18,7 +18,7 @@ from typing import Any
 
 from ssui.entities import REGISTRY, Entity, Field, Kind, entity
 
-from .query import fold_values
+from .query import fold_value, search_text
 from .schema import EVENTS_TABLE, column_sql, quote, table
 
 # Entities the mirror keeps a full copy of, in the order a full sync copies them: the small
@@ -29,7 +29,7 @@ MIRRORED: tuple[str, ...] = (
 )
 
 # Bump when the storage layout changes in a way the registry fingerprint cannot see.
-# 4: folded search text, a word index for short prefixes and a trigram index for substrings.
+# 4: search reads a folded, word-marked copy of the searchable fields through a trigram index.
 STORE_FORMAT = 4
 
 # SQLite's trigram tokenizer came in 3.34. Without it, long terms are found by scanning the
@@ -37,24 +37,21 @@ STORE_FORMAT = 4
 # before an SQLite upgrade is rebuilt with the index.
 TRIGRAMS = sqlite3.sqlite_version_info >= (3, 34, 0)
 
-# The SQL function that makes a record's search text (see ``query.fold_values``); the search
-# triggers call it, so every connection that writes the mirror registers it.
+# SQL functions: a record's search text (``query.search_text``), which the search triggers
+# call, so every connection that writes the mirror registers it; and one value folded
+# (``query.fold_value``), for the "contains" filter.
+SEARCH_TEXT_SQL = "ssui_search_text"
 FOLD_SQL = "ssui_fold"
 
 
 def search_table(key: str) -> str:
-    """The table of each record's folded search text (the indexes' content, and what the
-    short non-Latin terms scan)."""
+    """The table of each record's search text: the index's content, and what terms too short
+    for the index scan."""
     return quote(f"search_{key}")
 
 
-def words_table(key: str) -> str:
-    """The word index (unicode61) over the search text, for one- and two-letter prefixes."""
-    return quote(f"search_{key}_words")
-
-
 def trigram_table(key: str) -> str:
-    """The trigram index over the search text, for substrings of three characters or more."""
+    """The trigram index over the search text: substrings and word starts."""
     return quote(f"search_{key}_trigrams")
 
 
@@ -75,9 +72,10 @@ class StoreTables:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.create_function(FOLD_SQL, -1, fold_values, deterministic=True)
-        # The search triggers call that function; a build that distrusts schemas by default
-        # would refuse them. The schema is this store's own.
+        self._db.create_function(SEARCH_TEXT_SQL, -1, search_text, deterministic=True)
+        self._db.create_function(FOLD_SQL, 1, fold_value, deterministic=True)
+        # The search triggers call a function of this connection's; a build that distrusts
+        # schemas by default would refuse them. The schema is this store's own.
         self._db.execute("PRAGMA trusted_schema = ON")
         self._lock = threading.RLock()
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -136,18 +134,14 @@ class StoreTables:
         self._db.execute(f"CREATE TABLE {t} ({cols})")
         self._ensure_indexes(e)
         if e.searchable_fields:
-            # Search reads a folded copy of the searchable fields, one record a row: both
-            # indexes are built from it and agree with it on case and accents (the trigram
-            # tokenizer cannot drop accents before SQLite 3.45), and short CJK, emoji and
-            # symbol terms scan it. One column: no scan or index has to visit six.
+            # Search reads a copy of the searchable fields, one record a row, folded (the
+            # trigram tokenizer cannot drop accents before SQLite 3.45, nor compose them) and
+            # with its word starts marked, so one trigram index answers every term: substrings
+            # and one- or two-letter word starts alike, all of a search's terms ANDed inside
+            # FTS5 (two indexes' results intersected took 10-45 ms at 100,000 leads). Terms
+            # too short for the index scan it. One column: no scan has to visit six.
             s = search_table(e.key)
             self._db.execute(f"CREATE TABLE {s} (id INTEGER PRIMARY KEY, text TEXT)")
-            self._db.execute(
-                f"CREATE VIRTUAL TABLE {words_table(e.key)} USING fts5(text, content={s},"
-                f" content_rowid='id', tokenize='unicode61 remove_diacritics 0',"
-                # Prefix indexes for the one- and two-letter words typed first; longer terms
-                # go to the trigram index. Accents are folded already.
-                f" prefix='1 2')")
             if TRIGRAMS:
                 self._db.execute(
                     f"CREATE VIRTUAL TABLE {trigram_table(e.key)} USING fts5(text,"
@@ -156,8 +150,9 @@ class StoreTables:
                     f" tokenize='trigram case_sensitive 1')")
             self._ensure_search_triggers(e)
 
-    def _search_indexes(self, key: str) -> list[str]:
-        return [words_table(key), *([trigram_table(key)] if TRIGRAMS else [])]
+    @staticmethod
+    def _search_indexes(key: str) -> list[str]:
+        return [trigram_table(key)] if TRIGRAMS else []
 
     def _ensure_search_triggers(self, e: Entity) -> None:
         """Keep the search text and indexes in step with the table; rebuild them if the
@@ -178,8 +173,8 @@ class StoreTables:
         if all(n in have for n in names):
             return
         indexes = self._search_indexes(e.key)
-        text_of = f"{FOLD_SQL}({', '.join(quote(n) for n in searchable)})"
-        new_text = f"{FOLD_SQL}({', '.join(f'new.{quote(n)}' for n in searchable)})"
+        text_of = f"{SEARCH_TEXT_SQL}({', '.join(quote(n) for n in searchable)})"
+        new_text = f"{SEARCH_TEXT_SQL}({', '.join(f'new.{quote(n)}' for n in searchable)})"
         ins = f"INSERT INTO {s}(id, text) VALUES (new.id, {new_text});" + "".join(
             f" INSERT INTO {x}(rowid, text) SELECT id, text FROM {s} WHERE id = new.id;"
             for x in indexes)

@@ -188,7 +188,9 @@ class SsuiApp(App[None]):
         """What the header says about the mirror right now."""
         streams = self.mirror.scheduler.streams.values() if self.mirror is not None else None
         quota = getattr(getattr(self.mirror, "client", None), "quota", None)
-        return describe(streams, self.sync_progress, quota, self.sync_error)
+        retry = self.mirror.first_sync_retry if self.mirror is not None else None
+        return describe(streams, self.sync_progress, quota, self.sync_error,
+                        first_sync_retry=retry)
 
     # -- mirror messages -------------------------------------------------------------------
 

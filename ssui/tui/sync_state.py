@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
+from ssui.mirror.account import Retry
 from ssui.mirror.scheduler import Stream, StreamStatus
 from ssui.mirror.sync import SyncProgress
 
@@ -44,29 +47,47 @@ def quota_text(quota: Quota | None) -> str:
 
 
 def describe(streams: Iterable[Stream] | None, progress: SyncProgress | None = None,
-             quota: Quota | Any = None, error: str | None = None) -> SyncState:
-    """The header's sync line from the scheduler's streams and the first sync's progress."""
+             quota: Quota | Any = None, error: str | None = None,
+             first_sync_retry: Retry | None = None, now: float | None = None) -> SyncState:
+    """The header's sync line from the scheduler's streams and the first sync's progress.
+
+    ``now`` is the scheduler's clock (``time.monotonic``), for "retrying in 8 s".
+    """
     q = quota_text(quota) if quota is not None and hasattr(quota, "used") else ""
+    now = time.monotonic() if now is None else now
     if error:
         return SyncState(Level.ERROR, "sync stopped", q, error)
     if streams is None:
         return SyncState(Level.OFFLINE, "offline copy", q)
+    if first_sync_retry is not None and first_sync_retry.at > now:
+        return SyncState(Level.WARN, f"first sync: retrying in {_wait(first_sync_retry.at, now)}",
+                         q, first_sync_retry.reason)
     if progress is not None and not progress.done:
         step = f" ({progress.entities_done + 1}/{progress.entities_total})" if (
             progress.entities_total) else ""
         what = progress.entity.replace("_", " ") or "account"
         return SyncState(Level.BUSY, f"first sync: {what} {progress.records:,}{step}", q)
     streams = list(streams)
+    stopped = [s for s in streams if s.status is StreamStatus.STOPPED]
     failing = [s for s in streams if s.status is StreamStatus.FAILING]
     retrying = [s for s in streams if s.status is StreamStatus.RETRYING]
-    if failing:
-        names = ", ".join(s.name for s in failing)
-        return SyncState(Level.ERROR, f"failing: {names}", q, failing[0].last_error or "")
-    if retrying:
-        names = ", ".join(s.name for s in retrying)
-        return SyncState(Level.WARN, f"retrying: {names}", q, retrying[0].last_error or "")
+    if stopped:
+        names = ", ".join(s.name for s in stopped)
+        return SyncState(Level.ERROR, f"stopped: {names} (r tries again)", q,
+                         stopped[0].last_error or "")
+    if failing or retrying:
+        first = min(failing + retrying, key=lambda s: s.next_due)
+        names = ", ".join(s.name for s in streams if s in failing or s in retrying)
+        level = Level.ERROR if failing else Level.WARN
+        return SyncState(level, f"{names}: retrying in {_wait(first.next_due, now)}", q,
+                         first.last_error or "")
     if any(s.status is StreamStatus.RUNNING for s in streams):
         return SyncState(Level.BUSY, "syncing", q)
     if all(s.status is StreamStatus.IDLE for s in streams):
         return SyncState(Level.BUSY, "starting", q)
     return SyncState(Level.OK, "in sync", q)
+
+
+def _wait(at: float, now: float) -> str:
+    seconds = max(0, math.ceil(at - now))
+    return f"{seconds} s" if seconds < 120 else f"{math.ceil(seconds / 60)} min"

@@ -3,8 +3,7 @@
 import asyncio
 from datetime import UTC, datetime
 
-import pytest
-
+from ssui.api.errors import AuthError, ServerUnavailableError
 from ssui.mirror.scheduler import Budget, Scheduler, Stream, StreamStatus
 
 
@@ -64,26 +63,49 @@ async def test_a_tick_that_overlaps_a_running_one_is_dropped() -> None:
     assert s.streams["slow"].status is StreamStatus.OK
 
 
-async def test_errors_back_off_exponentially_and_the_state_says_so() -> None:
+async def test_a_failure_that_passes_is_retried_soon_doubling_and_never_given_up() -> None:
     clock = FakeClock()
 
     async def broken() -> None:
-        raise RuntimeError("API unreachable")
+        raise ServerUnavailableError("HTTP 503 from SharpSpring", status=503)
 
-    s = Scheduler([Stream("x", broken, share=1.0)], clock=clock)
+    s = Scheduler([Stream("x", broken, share=1.0, min_interval=300.0)], clock=clock)
     st = s.streams["x"]
-    delays = []
-    for _ in range(3):
+    ceilings = []
+    for n in range(1, 11):
         clock.t = st.next_due
         (started,) = s.tick()
         assert started._task is not None
         await started._task
-        delays.append(st.next_due - clock.t)
-    assert delays[1] == pytest.approx(2 * delays[0])
-    assert delays[2] == pytest.approx(2 * delays[1])
-    assert st.status is StreamStatus.FAILING
-    assert st.last_error == "API unreachable"
+        delay = st.next_due - clock.t
+        ceiling = min(2.0 ** (n - 1), 60.0)
+        assert ceiling / 2 <= delay <= ceiling  # jittered below a doubling ceiling
+        ceilings.append(ceiling)
+    assert ceilings[-1] == 60.0  # capped at a minute, however long it lasts
+    assert st.status is StreamStatus.FAILING and st.failures == 10
+    assert st.last_error == "HTTP 503 from SharpSpring"
     assert st.failing_since is not None
+
+
+async def test_a_wrong_secret_stops_the_stream_until_the_user_asks_again() -> None:
+    clock = FakeClock()
+    calls = 0
+
+    async def refused() -> None:
+        nonlocal calls
+        calls += 1
+        raise AuthError("Invalid secret", code=105)
+
+    s = Scheduler([Stream("x", refused, share=1.0)], clock=clock)
+    st = s.streams["x"]
+    (started,) = s.tick()
+    assert started._task is not None
+    await started._task
+    assert st.status is StreamStatus.STOPPED and "105" in (st.last_error or "")
+    clock.t += 10 * 86_400
+    assert s.tick() == []  # never due again on its own
+    s.refresh_now()
+    assert [x.name for x in s.tick()] == ["x"]
 
 
 async def test_refresh_now_makes_a_stream_due_at_once() -> None:

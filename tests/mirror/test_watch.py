@@ -10,6 +10,7 @@ from pathlib import Path
 from ssui.api import SharpSpringClient
 from ssui.mirror import MirrorStore
 from ssui.mirror.account import AccountMirror
+from ssui.mirror.scheduler import StreamStatus
 from ssui.mirror.sync import SyncEngine
 from ssui.mirror.watch import WatchBatch, WatchEngine, WatchEvent, WatchKind
 from ssui.sandbox import SandboxApp
@@ -150,3 +151,40 @@ async def test_a_new_consumer_starts_from_now(
     await client.create("lead", [{"emailAddress": "after@see.example", "firstName": "New"}])
     await newcomer.poll_once("leads")
     assert [e.title for e in heard] == ["New"]
+
+
+async def test_the_watch_keeps_delivering_through_errors_and_rate_limits(
+        make_sandbox: Callable[..., SandboxApp], tmp_path: Path,
+        client_on: Callable[..., SharpSpringClient]) -> None:
+    """4 calls in 10 fail (5xx or 107), as in the probe that stopped the app's sync for good:
+    the client's own retries give up now and then, and the first sync and the watches carry on
+    anyway, on their own."""
+    import asyncio
+
+    from ssui.api import RetryPolicy
+    from ssui.mirror.scheduler import Budget
+    from ssui.sandbox.faults import parse_faults
+
+    sandbox = make_sandbox(faults=parse_faults("error=0.3,ratelimit=0.1"))
+    client = client_on(sandbox, retry=RetryPolicy())  # the app's own retry policy
+    mirror = AccountMirror(client, MirrorStore(tmp_path / "mirror.db"),
+                           Budget(daily_share=1.0, max_per_second=50.0), consumer="t")
+    heard: list[WatchEvent] = []
+    mirror.on_batch(lambda b: heard.extend(b.events))
+    activity = ActivityStream(sandbox.store, seed=4)
+    runner = asyncio.create_task(mirror.run())
+    try:
+        async with asyncio.timeout(60):
+            while not mirror.sync.has_full_sync():
+                await asyncio.sleep(0.05)
+            while len(heard) < 5:
+                activity.step()
+                await asyncio.sleep(0.2)
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+        await client.aclose()
+    streams = mirror.scheduler.streams.values()
+    assert sum(s.runs for s in streams if s.last_ok) > 0
+    assert all(s.status is not StreamStatus.STOPPED for s in streams)
+    assert len({e.key for e in heard}) == len(heard)  # nothing twice, faults or not

@@ -35,6 +35,7 @@ class FakeMirror:
             name: Stream(name, _idle, share=0.1, status=StreamStatus.OK)
             for name in ("activity", "leads", "accounts")})
         self.running = asyncio.Event()
+        self.first_sync_retry = None
 
     def on_change(self, callback: Callable[[str], None]) -> None:
         self.change_listeners.append(callback)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -145,9 +146,10 @@ async def test_the_header_shows_sync_state_and_calls_used_today(
         assert "in sync" in header_text(app) and "1,234 / 50,000 calls today" in header_text(app)
         leads = mirror.scheduler.streams["leads"]
         leads.status, leads.last_error = StreamStatus.FAILING, "HTTP 503 from SharpSpring"
+        leads.next_due = time.monotonic() + 30
         app.screen.refresh_sync_state()
         await settle(pilot)
-        assert "failing: leads" in header_text(app)
+        assert "leads: retrying in 30 s" in header_text(app)
         assert "HTTP 503" in header_text(app)
 
 
