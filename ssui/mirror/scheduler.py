@@ -98,7 +98,7 @@ def what_to_do(exc: BaseException) -> str:
 
 def retry_delay(failures: int, rng: random.Random | None = None) -> float:
     """Seconds before retry number ``failures``: doubling from a second, capped, jittered."""
-    ceiling = min(RETRY_FIRST * 2 ** (failures - 1), RETRY_CAP)
+    ceiling = min(RETRY_FIRST * 2.0 ** (failures - 1), RETRY_CAP)
     jitter = rng.random() if rng is not None else random.random()
     return ceiling * (0.5 + 0.5 * jitter)
 
