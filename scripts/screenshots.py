@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -27,7 +28,7 @@ from textual.widgets import Input
 
 from ssui.api import SharpSpringClient
 from ssui.mirror import MirrorStore
-from ssui.mirror.sync import SyncEngine
+from ssui.mirror.account import AccountMirror
 from ssui.sandbox import SandboxConfig, create_app
 from ssui.session import AccountSession
 from ssui.tui.app import SsuiApp
@@ -61,6 +62,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot("campaigns", "Campaigns", ("3",)),
     Shot("opportunities", "Opportunities", ("4", "down", "down")),
     Shot("opportunities-filter", "Opportunities: filter by owner", ("4", "f", "m", "a", "y")),
+    Shot("activity", "Activity", ("5", "down")),
     Shot("keys", "Keys that work here", ("question_mark",)),
 )
 
@@ -69,7 +71,7 @@ SEEDED_AT = 1_767_225_600.0  # 2026-01-01 00:00 UTC: the sandbox's "now" for the
 
 
 async def seeded_mirror() -> MirrorStore:
-    """A seeded sandbox (500 leads), copied by the sync engine into an in-memory mirror."""
+    """A seeded sandbox (500 leads), copied into an in-memory mirror with its recent activity."""
     sandbox = create_app(SandboxConfig(db=":memory:", seed=1, leads=500, activity=0,
                                        limits=False, seed_anchor=SEEDED_AT,
                                        clock=lambda: SEEDED_AT))
@@ -77,7 +79,10 @@ async def seeded_mirror() -> MirrorStore:
     async with SharpSpringClient(sandbox.config.account_id, sandbox.config.secret_key,
                                  base_url="http://127.0.0.1/pubapi", rate_limit=None,
                                  transport=httpx.ASGITransport(app=sandbox)) as client:
-        await SyncEngine(client, store).full_sync()
+        mirror = AccountMirror(client, store)
+        mirror.sync.now = lambda: datetime.fromtimestamp(SEEDED_AT, UTC)  # the sandbox's clock
+        await mirror.sync.full_sync()
+        await mirror.poll_once("activity")  # the seed's recent activity, for the Activity tab
     return store
 
 

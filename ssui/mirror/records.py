@@ -142,11 +142,14 @@ class StoreRecords(StoreTables):
         args: list[Any] = [trigram_query(indexed)] if indexed else []
         if not scanned:
             return lookup, args
-        checks = ["text LIKE ? ESCAPE '\\'"] * len(scanned)
+        # LIKE skips ahead fast only to an ASCII character; instr is twice as fast for others.
+        checks = ["text LIKE ? ESCAPE '\\'" if t.isascii() else "instr(text, ?)"
+                  for t in scanned]
         if lookup:
             checks.append(f"id IN ({lookup})")
         sql = f"SELECT id FROM {search_table(q.entity)} WHERE {' AND '.join(checks)}"
-        return sql, ["%" + _like_escape(t) + "%" for t in scanned] + args
+        return sql, [("%" + _like_escape(t) + "%" if t.isascii() else t)
+                     for t in scanned] + args
 
     def page(self, q: Query) -> list[dict[str, Any]]:
         """The rows of one window of a query, in the query's order."""

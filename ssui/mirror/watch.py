@@ -105,7 +105,7 @@ class WatchEngine:
         since = (datetime.fromisoformat(since_text) if since_text else self.sync.now()) - \
             timedelta(minutes=10)
         new, _changed = await self.sync.incremental(key)
-        fresh = self.store.add_events(self.record_events(key, new, since))
+        fresh = self.store.add_events(in_time_order(self.record_events(key, new, since)))
         return self._deliver(fresh)
 
     # -- activity watches ------------------------------------------------------------------
@@ -162,7 +162,7 @@ class WatchEngine:
         rows = await self._fetch_events(since)
         stamps = [r["createTimestamp"] for r in rows if isinstance(r.get("createTimestamp"),
                                                                    datetime)]
-        fresh = self.store.add_events(self.activity_events(rows))
+        fresh = self.store.add_events(in_time_order(self.activity_events(rows)))
         new_leads = any(r.get("eventSource") == "leadCreation" for r in rows)
         mark = max([*(min(s, now) for s in stamps),
                     datetime.fromisoformat(cursor_text) if cursor_text else now - HISTORY])
@@ -173,6 +173,11 @@ class WatchEngine:
             # The first run stores recent history for the activity views, announcing nothing.
             return None, new_leads
         return self._deliver(fresh, catch_up=catch_up), new_leads
+
+
+def in_time_order(events: Sequence[WatchEvent]) -> list[WatchEvent]:
+    """Events as they happened: the API answers grouped by kind, the log reads like a log."""
+    return sorted(events, key=lambda e: (e.occurred_at, e.key))
 
 
 def _name_of(lead: Mapping[str, Any] | None) -> str | None:
