@@ -14,7 +14,15 @@ from typing import Any, Self
 
 import httpx
 
-from ssui.entities import EVENTS_BY_TYPE, FIELD, REGISTRY, Entity, Field, custom_fields_for
+from ssui.entities import (
+    EVENTS_BY_TYPE,
+    FIELD,
+    REGISTRY,
+    Entity,
+    Field,
+    Method,
+    custom_fields_for,
+)
 from ssui.entities import entity as registry_entity
 from ssui.entities.wire import RecordCodec
 
@@ -240,6 +248,14 @@ class SharpSpringClient:
         For callers that checkpoint offsets or fetch pages ahead (the mirror's full sync);
         ``iter_pages`` walks them all.
         """
+        method, params = self._list_call(entity_key, where, fields)
+        params.update(limit=page_size_of(limit), offset=offset)
+        result = await self.call(method.name, params)
+        return self.codec(entity_key).decode_many(records_in(result, method.result_key))
+
+    def _list_call(self, entity_key: str, where: Mapping[str, Any] | None,
+                   fields: Sequence[str] | None) -> tuple[Method, dict[str, Any]]:
+        """The entity's list method and its params (where, fields), without the paging."""
         ent = self.entity(entity_key)
         method = ent.methods.list
         if method is None:
@@ -247,9 +263,7 @@ class SharpSpringClient:
         params = where_params(ent, where)
         if fields:
             params["fields"] = list(fields)
-        params.update(limit=page_size_of(limit), offset=offset)
-        result = await self.call(method.name, params)
-        return self.codec(entity_key).decode_many(records_in(result, method.result_key))
+        return method, params
 
     async def iter_pages(
         self,
@@ -259,13 +273,7 @@ class SharpSpringClient:
         page_size: int = MAX_PAGE,
     ) -> AsyncIterator[list[dict[str, Any]]]:
         """Pages of decoded records from the entity's list method, until a short page."""
-        ent = self.entity(entity_key)
-        method = ent.methods.list
-        if method is None:
-            raise ValueError(f"{ent.plural} cannot be listed")
-        params = where_params(ent, where)
-        if fields:
-            params["fields"] = list(fields)
+        method, params = self._list_call(entity_key, where, fields)
         codec = self.codec(entity_key)
         async for page in self._raw_pages(method.name, method.result_key, params, page_size):
             yield codec.decode_many(page)
