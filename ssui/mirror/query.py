@@ -49,15 +49,18 @@ _FOLD.update({ord(k): v for k, v in {"ø": "o", "đ": "d", "ħ": "h", "ı": "i",
 
 # Put before every word of the search text that starts with an ASCII letter or digit, so the
 # trigram index finds word starts as well as substrings: the prefix "e" is the three
-# characters MARK + "e". Two characters because a trigram has three. SOH in account data turns
-# into a space first, so every SOH in the search text is a mark.
+# characters MARK + "e". Two characters because a trigram has three.
 MARK = "\x01\x01"
+# Read as spaces, in records and in what is typed: SOH, so that every SOH in the search text is
+# a mark; NUL, which would end FTS5's reading of a query.
+_AS_SPACE = {0x00: " ", 0x01: " "}
 # A position after no letter or digit (or at the start) and before an ASCII letter or digit.
 _WORD_START = re.compile(r"(?<![^\W_])(?=[a-z0-9])")
-# A term is a run of non-space characters, or a phrase in double quotes.
-_TERM = re.compile(r'"([^"]+)"|(\S+)')
+# A term is a phrase in double quotes (the closing one may not be typed yet: search runs as
+# you type), or a run of non-space characters. Quotes with nothing inside are a term.
+_TERM = re.compile(r'"([^"]*[^"\s][^"]*)"?|(\S+)')
 # The trigram index finds patterns of this many characters or more; shorter ones are scanned.
-TRIGRAM = 3
+MIN_INDEXED = 3
 
 
 def fold(text: str) -> str:
@@ -79,14 +82,15 @@ def fold_value(value: object) -> str | None:
 
 
 def _marked(folded: str) -> str:
-    return _WORD_START.sub(MARK, folded.replace("\x01", " "))
+    return _WORD_START.sub(MARK, folded.translate(_AS_SPACE))
 
 
 def search_text(*values: object) -> str | None:
     """A record's search text (an SQL function): the non-null values folded, one a line,
     their words' starts marked (see ``MARK``)."""
-    texts = [fold(v if isinstance(v, str) else str(v)) for v in values if v is not None]
-    return _marked("\n".join(texts)) if texts else None
+    texts = [v if isinstance(v, str) else str(v) for v in values if v is not None]
+    # Folded whole: a line break composes with nothing, so this folds each value alone.
+    return _marked(fold("\n".join(texts))) if texts else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +103,8 @@ class SearchPlan:
 
     ``indexed``: patterns of three characters or more, which the trigram index finds.
     ``scanned``: shorter ones (a CJK pair, an emoji, a symbol), found by scanning the search
-    text. ``unsearchable``: a term folded to nothing (only combining accents, say), so the
-    search matches no record rather than every one.
+    text. ``unsearchable``: a term folded to nothing (only combining accents, say), or the
+    text held nothing but NUL or SOH: the search matches no record rather than every one.
     """
 
     indexed: tuple[str, ...] = ()
@@ -118,25 +122,25 @@ def search_plan(text: str) -> SearchPlan:
     indexed: dict[str, None] = {}
     scanned: dict[str, None] = {}
     unsearchable = False
-    for m in _TERM.finditer(text):
-        raw = m.group(1) or m.group(2)
-        if not raw.strip():
-            continue  # a quoted blank
-        term = " ".join(fold(raw).split())
+    for m in _TERM.finditer(text.translate(_AS_SPACE)):
+        term = " ".join(fold(m.group(1) or m.group(2)).split())
         if not term:
             unsearchable = True
             continue
-        if len(term) < TRIGRAM and term.isascii() and term.isalnum():
+        if len(term) < MIN_INDEXED and term.isascii() and term.isalnum():
             pattern = MARK + term
         else:
             # Marked as the search text is, except at the term's start: it may start
             # inside a word ("achel").
             pattern = _marked(term).removeprefix(MARK)
-        (indexed if len(pattern) >= TRIGRAM else scanned)[pattern] = None
+        (indexed if len(pattern) >= MIN_INDEXED else scanned)[pattern] = None
+    if not (indexed or scanned) and text.strip():
+        unsearchable = True  # only NUL or SOH: text, but nothing to look for
     return SearchPlan(tuple(indexed), tuple(scanned), unsearchable)
 
 
 def searchable(text: str) -> bool:
-    """False when search text holds a term that cannot be searched for (it folds to nothing,
-    e.g. only combining accents): such a search matches no record, and the UI can say why."""
+    """False when search text cannot be searched for (a term folds to nothing, e.g. only
+    combining accents; or it is only NUL or SOH): such a search matches no record rather than
+    every one, and the UI can say why."""
     return not search_plan(text).unsearchable

@@ -124,9 +124,10 @@ class StoreRecords(StoreTables):
         """A SELECT of the ids of the records the query's search text matches, and its
         arguments; None when there is no search (every record matches).
 
-        The trigram index finds the patterns of three characters or more, all in one MATCH;
-        shorter ones (a CJK pair, an emoji) are looked for in the search text of what it found,
-        or of every record when that is all there is.
+        The trigram index finds patterns of three characters or more, all of a search's in
+        one MATCH. A search with a shorter one (a CJK pair, an emoji) scans the search text
+        for all its patterns instead: one pass over it, about 11 ms at 100,000 leads, where
+        narrowing the index's matches by the scan took twice that when they were many.
         """
         e = self._entities[q.entity]
         plan = search_plan(q.search)
@@ -134,22 +135,16 @@ class StoreRecords(StoreTables):
             return None
         if plan.unsearchable:
             return "SELECT NULL WHERE 0", []
-        indexed, scanned = plan.indexed, plan.scanned
-        if not TRIGRAMS:
-            indexed, scanned = (), indexed + scanned
-        tri = trigram_table(q.entity)
-        lookup = f"SELECT rowid FROM {tri} WHERE {tri} MATCH ?" if indexed else ""
-        args: list[Any] = [trigram_query(indexed)] if indexed else []
-        if not scanned:
-            return lookup, args
-        # LIKE skips ahead fast only to an ASCII character; instr is twice as fast for others.
-        checks = ["text LIKE ? ESCAPE '\\'" if t.isascii() else "instr(text, ?)"
-                  for t in scanned]
-        if lookup:
-            checks.append(f"id IN ({lookup})")
+        if TRIGRAMS and not plan.scanned:
+            tri = trigram_table(q.entity)
+            return f"SELECT rowid FROM {tri} WHERE {tri} MATCH ?", [trigram_query(plan.indexed)]
+        # The short patterns first: the longer ones are then checked on fewer rows. LIKE
+        # skips ahead fast only to an ASCII character; instr is twice as fast for others.
+        patterns = plan.scanned + plan.indexed
+        checks = ["text LIKE ? ESCAPE '\\'" if p.isascii() else "instr(text, ?)"
+                  for p in patterns]
         sql = f"SELECT id FROM {search_table(q.entity)} WHERE {' AND '.join(checks)}"
-        return sql, [("%" + _like_escape(t) + "%" if t.isascii() else t)
-                     for t in scanned] + args
+        return sql, [("%" + _like_escape(p) + "%" if p.isascii() else p) for p in patterns]
 
     def page(self, q: Query) -> list[dict[str, Any]]:
         """The rows of one window of a query, in the query's order."""

@@ -46,8 +46,8 @@ FOLD_SQL = "ssui_fold"
 
 
 def search_table(key: str) -> str:
-    """The table of each record's search text: the index's content, and what terms too short
-    for the index scan."""
+    """The table of each record's search text: the trigram index's content, and what the
+    terms too short for that index scan."""
     return quote(f"search_{key}")
 
 

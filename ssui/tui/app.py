@@ -189,8 +189,10 @@ class SsuiApp(App[None]):
         streams = self.mirror.scheduler.streams.values() if self.mirror is not None else None
         quota = getattr(getattr(self.mirror, "client", None), "quota", None)
         retry = self.mirror.first_sync_retry if self.mirror is not None else None
+        budget = getattr(getattr(self.mirror, "scheduler", None), "budget", None)
+        share = round(budget.daily_quota * budget.daily_share) if budget is not None else None
         return describe(streams, self.sync_progress, quota, self.sync_error,
-                        first_sync_retry=retry)
+                        first_sync_retry=retry, budget=share)
 
     # -- mirror messages -------------------------------------------------------------------
 

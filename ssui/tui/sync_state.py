@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -30,6 +30,7 @@ class SyncState:
     text: str
     quota: str = ""
     detail: str = ""
+    quota_detail: str = ""
 
 
 class Quota(Protocol):
@@ -41,6 +42,7 @@ class Quota(Protocol):
 
 
 def quota_text(quota: Quota | None) -> str:
+    """Calls used today against the account's quota."""
     if quota is None:
         return ""
     return f"{quota.used:,} / {quota.limit:,} calls today"
@@ -48,13 +50,22 @@ def quota_text(quota: Quota | None) -> str:
 
 def describe(streams: Iterable[Stream] | None, progress: SyncProgress | None = None,
              quota: Quota | Any = None, error: str | None = None,
-             first_sync_retry: Retry | None = None, now: float | None = None) -> SyncState:
+             first_sync_retry: Retry | None = None, now: float | None = None,
+             budget: int | None = None) -> SyncState:
     """The header's sync line from the scheduler's streams and the first sync's progress.
 
     ``now`` is the scheduler's clock (``time.monotonic``), for "retrying in 8 s".
     """
     q = quota_text(quota) if quota is not None and hasattr(quota, "used") else ""
-    now = time.monotonic() if now is None else now
+    state = _line(streams, progress, q, error, first_sync_retry,
+                  time.monotonic() if now is None else now)
+    # One header line must fit 80 columns: the polling budget is the quota's tooltip.
+    budget_text = f"background polling may use {budget:,} of them a day" if budget else ""
+    return replace(state, quota_detail=budget_text if q else "")
+
+
+def _line(streams: Iterable[Stream] | None, progress: SyncProgress | None, q: str,
+          error: str | None, first_sync_retry: Retry | None, now: float) -> SyncState:
     if error:
         return SyncState(Level.ERROR, "sync stopped", q, error)
     if streams is None:
@@ -85,7 +96,10 @@ def describe(streams: Iterable[Stream] | None, progress: SyncProgress | None = N
         return SyncState(Level.BUSY, "syncing", q)
     if all(s.status is StreamStatus.IDLE for s in streams):
         return SyncState(Level.BUSY, "starting", q)
-    return SyncState(Level.OK, "in sync", q)
+    due = min((s.next_due for s in streams if s.status is StreamStatus.OK), default=math.inf)
+    if due == math.inf:
+        return SyncState(Level.OK, "in sync", q)
+    return SyncState(Level.OK, f"in sync · next poll in {_wait(due, now)}", q)
 
 
 def _wait(at: float, now: float) -> str:

@@ -30,9 +30,12 @@ def test_no_mirror_reads_as_an_offline_copy() -> None:
 
 def test_streams_that_all_succeeded_read_in_sync_with_the_quota() -> None:
     quota = SimpleNamespace(used=1234, limit=50_000)
-    state = describe(_streams(StreamStatus.OK, StreamStatus.OK), quota=quota)
-    assert (state.level, state.text) == (Level.OK, "in sync")
+    streams = _streams(StreamStatus.OK, StreamStatus.OK)
+    streams[0].next_due, streams[1].next_due = 109.0, 200.0
+    state = describe(streams, quota=quota, budget=10_000, now=100.0)
+    assert (state.level, state.text) == (Level.OK, "in sync · next poll in 9 s")
     assert state.quota == "1,234 / 50,000 calls today"
+    assert state.quota_detail == "background polling may use 10,000 of them a day"
 
 
 def test_a_failing_stream_says_when_it_retries_and_why() -> None:

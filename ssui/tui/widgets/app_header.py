@@ -48,4 +48,6 @@ class AppHeader(Horizontal):
         for level in Level:
             sync.set_class(state.level is level, f"-{level.value}")
         sync.tooltip = data_text(state.detail) if state.detail else None
-        self.query_one("#quota", Static).update(data_text(state.quota))
+        quota = self.query_one("#quota", Static)
+        quota.update(data_text(state.quota))
+        quota.tooltip = state.quota_detail or None
