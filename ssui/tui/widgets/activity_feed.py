@@ -209,6 +209,11 @@ class ActivityFeed(Widget):
 
     # -- rows ------------------------------------------------------------------------------
 
+    @on(RecordTable.ViewChanged)
+    def _resized(self, event: RecordTable.ViewChanged) -> None:
+        event.stop()
+        self._show_status()  # the rows in view changed with the size
+
     @on(RecordTable.RowHighlighted)
     def _highlighted(self, event: RecordTable.RowHighlighted) -> None:
         event.stop()
