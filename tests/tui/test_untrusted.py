@@ -6,9 +6,19 @@ synced into the mirror, so every value on screen took the path real data takes.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 
+from ssui.api import SharpSpringClient
 from ssui.mirror import MirrorStore
+from ssui.mirror.sync import SyncEngine
+from ssui.sandbox import SandboxApp
+from ssui.sandbox.messy import load_messy
 from ssui.session import AccountSession
 from ssui.tui.app import SsuiApp
 from ssui.tui.screens.main import MainScreen
@@ -23,7 +33,7 @@ def leads(app: SsuiApp) -> EntityBrowser:
 
 
 async def search(app: SsuiApp, pilot: object, text: str) -> None:
-    app.screen.query_one("#search", Input).value = text
+    leads(app).search_input.value = text
     await settle(pilot)  # type: ignore[arg-type]
 
 
@@ -79,3 +89,37 @@ async def test_two_custom_fields_with_the_same_label_are_told_apart(
     regions = [label for label in labels if label.startswith("Région")]
     assert len(regions) == 2 and regions[0] != regions[1]
     assert len(labels) >= 150 and len(set(labels)) == len(labels)
+
+
+FIXED = 1_767_225_600.0  # 2026-01-01 00:00 UTC: the sandbox's clock, for a stable picture
+
+
+@pytest.fixture
+async def messy_store_at_a_fixed_time(
+        make_sandbox: Callable[..., SandboxApp], tmp_path: Path,
+        client_on: Callable[..., SharpSpringClient]) -> AsyncIterator[MirrorStore]:
+    sandbox = make_sandbox(seed=5, leads=40, seed_anchor=FIXED, clock=lambda: FIXED)
+    store = MirrorStore(tmp_path / "messy-fixed.db")
+    async with client_on(sandbox) as client:
+        await load_messy(client.call)
+        await SyncEngine(client, store).full_sync()
+    yield store
+    store.close()
+
+
+def test_messy_leads_line_up_in_their_columns(
+        snap_compare: Callable[..., bool], messy_store_at_a_fixed_time: MirrorStore) -> None:
+    """CJK, emoji with joiners, skin tones and flags, RTL, tabs, newlines and every control
+    character: each cell exactly its column's width, cut between whole graphemes."""
+    app = SsuiApp(AccountSession.offline(messy_store_at_a_fixed_time, "messy"))
+
+    async def search_messy(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("slash")
+        await search(app, pilot, "example")
+        await pilot.press("enter")
+        for box in app.screen.query(Input):
+            box.cursor_blink = False
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(140, 30), run_before=search_messy)
