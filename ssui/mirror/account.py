@@ -109,11 +109,11 @@ class AccountMirror:
             return run
 
         async def activity() -> None:
-            first_run = self.store.get_meta("watch:events") is None
             _batch, new_leads = await self.watch.poll_activity()
-            if first_run:
+            if self.watch.imported:
                 # The first run imports recent history for the activity views: not news.
-                self.reader.skip_to_end()
+                self.reader.ignore(e.seq for e in self.watch.imported)
+                self.watch.imported = []
             self.deliver()
             if new_leads:
                 self.scheduler.refresh_now("leads")

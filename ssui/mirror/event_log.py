@@ -89,6 +89,7 @@ class EventReader:
         self.backlog_end = store.last_seq()
         self.cursor = int(saved) if saved is not None else self.backlog_end
         self.started = datetime.now(UTC).replace(microsecond=0)
+        self._ignored: set[int] = set()
 
     def while_closed(self, event: WatchEvent) -> bool:
         """True for what happened before this consumer started (a catch-up, not live news)."""
@@ -100,7 +101,11 @@ class EventReader:
         if events:
             self.cursor = max(e.seq or 0 for e in events)
             self.store.set_meta(self.meta_key, self.cursor)
-        return events
+        return [e for e in events if e.seq not in self._ignored]
+
+    def ignore(self, seqs: Iterable[int | None]) -> None:
+        """Never hand out these events (history imported on a first run is no news)."""
+        self._ignored.update(s for s in seqs if s is not None)
 
     def skip_to_end(self) -> None:
         """Move past everything stored so far (history imported on a first run)."""

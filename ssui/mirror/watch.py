@@ -11,7 +11,7 @@ as one catch-up batch.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -58,6 +58,8 @@ class WatchEngine:
     _use_by_type: bool = True
     # The first poll of a run brings what happened while ssui was closed: the catch-up.
     _polled: bool = False
+    # What the very first poll of this mirror imported as history (not news).
+    imported: list[WatchEvent] = field(default_factory=list)
 
     @property
     def store(self) -> Any:
@@ -100,13 +102,23 @@ class WatchEngine:
 
     async def poll_records(self, key: str) -> WatchBatch | None:
         """Incremental sync of one entity, announcing the records created since last time."""
+        new, _changed = await self.catch_up_records(key)
+        return self._deliver(new)
+
+    async def catch_up_records(self, key: str) -> tuple[list[WatchEvent], list[dict[str, Any]]]:
+        """Incremental sync of one entity; its new records go into the event log.
+
+        Whoever syncs (the app's watch, ``ssui sync``), the records it is first to see are
+        logged as events, so every consumer hears of them. Returns the new events and the
+        records that changed (new ones included).
+        """
         state = self.sync.state(key)
-        since_text = state.get("watch_since") or state.get("started")
+        since_text = state.get("started")
         since = (datetime.fromisoformat(since_text) if since_text else self.sync.now()) - \
             timedelta(minutes=10)
-        new, _changed = await self.sync.incremental(key)
+        new, changed = await self.sync.incremental(key)
         fresh = self.store.add_events(in_time_order(self.record_events(key, new, since)))
-        return self._deliver(fresh)
+        return fresh, new + changed
 
     # -- activity watches ------------------------------------------------------------------
 
@@ -171,6 +183,7 @@ class WatchEngine:
         self._polled = True
         if first_run:
             # The first run stores recent history for the activity views, announcing nothing.
+            self.imported = fresh
             return None, new_leads
         return self._deliver(fresh, catch_up=catch_up), new_leads
 

@@ -20,6 +20,7 @@ from ssui.cli import main
 from ssui.cli.mirror import event_line, parse_streams, sync, watch
 from ssui.config import Connection
 from ssui.mirror import MirrorStore, Query, mirror_path
+from ssui.mirror.event_log import EventReader
 from ssui.mirror.events import WatchEvent, WatchKind
 from ssui.sandbox import SandboxApp
 from ssui.sandbox.activity import ActivityStream
@@ -126,3 +127,26 @@ async def test_plain_watch_output_holds_no_control_character_from_lead_data(
     assert "\\u001b[31mRED" in line and "\x1b" not in line
     assert json.loads(line)["title"] == red.title
     assert "␛[31mRED" in event_line(red, catch_up=False, jsonl=False)
+
+
+async def test_leads_stored_by_ssui_sync_while_the_watch_was_closed_are_announced_on_its_return(
+        sandbox: SandboxApp, connection: Connection,
+        client_on: Callable[..., SharpSpringClient]) -> None:
+    transport = httpx.ASGITransport(app=sandbox)
+    await sync(connection, full=False, transport=transport, out=io.StringIO())
+    # `ssui watch` ran before and stopped here: its place in the event log is kept.
+    store = MirrorStore(mirror_path("sbx", connection.account_id))
+    EventReader(store, "watch").skip_to_end()
+    store.close()
+    async with client_on(sandbox) as client:
+        await client.create("lead", [{"emailAddress": f"while{i}@closed.example",
+                                      "firstName": f"While{i}"} for i in range(3)])
+    await sync(connection, full=False, transport=transport, out=io.StringIO())
+    out = io.StringIO()
+    n = await asyncio.wait_for(watch(connection, ["leads"], None, True, 3, transport, out=out,
+                                     quota_share=1.0), timeout=30)
+    lines = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert n == 3
+    assert sorted(x["lead_email"] for x in lines) == [f"while{i}@closed.example"
+                                                      for i in range(3)]
+    assert all(x["catch_up"] for x in lines)  # they happened while it was closed
