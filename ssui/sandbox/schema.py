@@ -44,7 +44,9 @@ def q(name: str) -> str:
 
 def column_def(f: Field) -> str:
     if f.name == "id":
-        return '"id" INTEGER PRIMARY KEY'
+        # AUTOINCREMENT: an id is never handed out again after a delete ([INF]: a real account's
+        # ids only grow), so a mirror keyed by id never takes a new record for a deleted one.
+        return '"id" INTEGER PRIMARY KEY AUTOINCREMENT'
     collate = " COLLATE NOCASE" if f.name == "emailAddress" else ""  # emails match any case
     return f"{q(f.name)} {SQL_TYPE[f.kind]}{collate}"
 
