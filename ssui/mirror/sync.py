@@ -134,6 +134,10 @@ class SyncEngine:
         # on the next page while we decode and write this one. Pages are stored in order and
         # the checkpoint only ever covers stored pages, so a resume has no gaps.
         offset = int(state.get("offset", 0))
+        # A copy that runs from the first record to the last sees every id the account has:
+        # what the mirror holds beyond that was deleted elsewhere (checked by id first).
+        whole = offset == 0
+        seen: set[int] = set()
         ahead: deque[asyncio.Task[list[dict[str, Any]]]] = deque()
         next_offset = offset
         # Fetch one page at first: most entities fit in one, and a page fetched ahead past
@@ -147,6 +151,7 @@ class SyncEngine:
                     ahead.append(asyncio.ensure_future(self.client.page(key, next_offset)))
                     next_offset += PAGE
                 page = await ahead.popleft()
+                seen.update(r["id"] for r in page if isinstance(r.get("id"), int))
                 with self.store.transaction():
                     self.store.upsert(key, page)
                     offset += len(page)
@@ -162,6 +167,8 @@ class SyncEngine:
                 if progress:
                     progress(prog)
                 if len(page) < PAGE:
+                    if whole:
+                        await self._settle_missing(key, sorted(self.store.ids(key) - seen))
                     return
                 depth = self.ahead
         finally:
@@ -237,16 +244,24 @@ class SyncEngine:
         remote: set[int] = set()
         async for page in self.client.iter_pages(key, fields=["id"]):
             remote.update(r["id"] for r in page if isinstance(r.get("id"), int))
-        missing = sorted(self.store.ids(key) - remote)
-        removed = deactivated = 0
+        return await self._settle_missing(key, sorted(self.store.ids(key) - remote))
+
+    async def _settle_missing(self, key: str, missing: list[int]) -> tuple[int, int]:
+        """Ids the mirror has and a listing did not: asked for by id, the gone ones removed.
+
+        Inactive leads (the API's lists hide them) and records a listing skipped because the
+        account changed while it was paged come back by id, and stay. Returns (removed, kept).
+        """
+        removed = kept = 0
+        by_id = "id" in entity(key).methods.where_keys
         for i in range(0, len(missing), PAGE):
             chunk = missing[i : i + PAGE]
-            found = await self.client.page(key, where={"id": chunk}) if key == "lead" else []
+            found = await self.client.page(key, where={"id": chunk}) if by_id else []
             found_ids = {r["id"] for r in found}
             gone = [x for x in chunk if x not in found_ids]
             removed += self.store.delete(key, gone) if gone else 0
             if found:
                 self.store.upsert(key, found)
-                deactivated += len(found)
-        return removed, deactivated
+                kept += len(found)
+        return removed, kept
 

@@ -201,3 +201,23 @@ async def test_custom_fields_known_before_survive_a_restart(
     assert {f.name for f in again.entity("lead").custom_fields} == names
     assert SyncEngine(client, again).has_full_sync()
     again.close()
+
+
+async def test_a_full_sync_removes_what_was_deleted_on_the_server_and_keeps_inactive_leads(
+        engine: SyncEngine, client: SharpSpringClient, store: MirrorStore,
+        sandbox: SandboxApp) -> None:
+    await engine.full_sync()
+    ids = sorted(store.ids("lead"))
+    deleted, deactivated = ids[3], ids[4]
+    (gone,) = await client.delete("lead", [deleted])
+    assert gone.success
+    sandbox.store.db.execute("UPDATE lead SET active = 0 WHERE id = ?", (deactivated,))
+    account = sorted(store.ids("account"))[0]
+    (gone_account,) = await client.delete("account", [account])
+    assert gone_account.success
+    await engine.full_sync(force=True)
+    assert store.get("lead", deleted) is None  # `ssui sync --full` says the truth now
+    assert store.get("account", account) is None
+    kept = store.get("lead", deactivated)
+    assert kept is not None  # hidden from lists as inactive, still there when asked by id
+    assert len(store.ids("lead")) == len(ids) - 1
