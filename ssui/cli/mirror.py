@@ -20,7 +20,7 @@ from ssui.config import Connection, resolve_connection
 from ssui.entities import entity
 from ssui.mirror.account import AccountMirror
 from ssui.mirror.events import WatchBatch, WatchEvent
-from ssui.mirror.sync import SyncProgress
+from ssui.mirror.sync import INCREMENTAL, SyncProgress
 from ssui.mirror.watch import STREAM_KINDS
 from ssui.session import AccountSession
 from ssui.text import json_safe, printable
@@ -110,8 +110,9 @@ async def sync(connection: Connection, full: bool,
         if full or not engine.has_full_sync():
             prog = await engine.full_sync(force=full, progress=bar)
         else:
-            prog = SyncProgress(entities_total=4)
-            for key in ("lead", "account", "campaign", "opportunity"):
+            prog = SyncProgress(entities_total=len(INCREMENTAL))
+            await mirror.refresh_lookups()
+            for key in INCREMENTAL:
                 # New leads, accounts and opportunities go into the event log as well, so the
                 # app and `ssui watch` announce what this sync was first to fetch.
                 _new, changed = await mirror.watch.catch_up_records(key)

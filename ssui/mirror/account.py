@@ -20,7 +20,7 @@ from ssui.api.errors import ApiError, SharpSpringError
 from .event_log import EventReader
 from .scheduler import Budget, Scheduler, Stream, needs_user, retry_delay, what_to_do
 from .store import MIRRORED, MirrorStore
-from .sync import ProgressCallback, SyncEngine, SyncProgress
+from .sync import LOOKUPS, ProgressCallback, SyncEngine, SyncProgress
 from .watch import WatchBatch, WatchEngine
 
 BatchCallback = Callable[[WatchBatch], None]
@@ -119,10 +119,7 @@ class AccountMirror:
                 self.scheduler.refresh_now("leads")
 
         async def lookups() -> None:
-            for key in ("deal_stage", "user_profile"):
-                self.store.upsert(key, [r async for page in self.client.iter_pages(key)
-                                        for r in page])
-            await self.sync.sync_fields()
+            await self.refresh_lookups()
 
         async def reconcile() -> None:
             for key in ("lead", "account", "opportunity", "campaign"):
@@ -177,6 +174,13 @@ class AccountMirror:
                 self._changed(key)
             return result
         return None
+
+    async def refresh_lookups(self) -> None:
+        """Read the small lists again: users, deal stages, and the fields (custom ones too)."""
+        for key in LOOKUPS:
+            self.store.upsert(key, [r async for page in self.client.iter_pages(key)
+                                    for r in page])
+        await self.sync.sync_fields()
 
     def _copied(self) -> int:
         """How far the first sync has come (records stored at its checkpoints)."""

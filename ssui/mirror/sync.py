@@ -28,6 +28,11 @@ PAGE = MAX_PAGE
 OVERLAP = timedelta(minutes=10)
 # Entities whose custom fields getFields describes.
 CUSTOMISABLE = ("lead", "account", "opportunity", "campaign")
+# The small lists, read whole on every refresh (users have no date-range method).
+LOOKUPS = ("deal_stage", "user_profile")
+# The other mirrored entities, which an incremental sync asks for what changed.
+INCREMENTAL = tuple(k for k in MIRRORED
+                    if entity(k).methods.date_range is not None and k not in LOOKUPS)
 
 
 @dataclass

@@ -150,3 +150,23 @@ async def test_leads_stored_by_ssui_sync_while_the_watch_was_closed_are_announce
     assert sorted(x["lead_email"] for x in lines) == [f"while{i}@closed.example"
                                                       for i in range(3)]
     assert all(x["catch_up"] for x in lines)  # they happened while it was closed
+
+
+async def test_ssui_sync_catches_up_every_mirrored_entity_links_included(
+        sandbox: SandboxApp, connection: Connection,
+        client_on: Callable[..., SharpSpringClient]) -> None:
+    transport = httpx.ASGITransport(app=sandbox)
+    await sync(connection, full=False, transport=transport, out=io.StringIO())
+    store = MirrorStore(mirror_path("sbx", connection.account_id))
+    opportunity = sorted(store.ids("opportunity"))[0]
+    lead = sorted(store.ids("lead"))[-1]
+    store.close()
+    async with client_on(sandbox) as client:
+        (link,) = await client.create("opportunity_lead",
+                                      [{"opportunityID": opportunity, "leadID": lead}])
+    assert link.success and link.id is not None
+    prog = await sync(connection, full=False, transport=transport, out=io.StringIO())
+    assert prog.per_entity.get("opportunity_lead") == 1
+    store = MirrorStore(mirror_path("sbx", connection.account_id))
+    assert store.get("opportunity_lead", link.id) is not None  # the link made after the copy
+    store.close()
