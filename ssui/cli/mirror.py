@@ -173,17 +173,23 @@ async def watch(connection: Connection, streams: Sequence[str], owner: int | Non
     kinds = {str(STREAM_KINDS[s]) for s in streams}
     printed = 0
     done = asyncio.Event()
+    # The log place of the last event printed: with --count, what a batch held beyond it is
+    # left for the next run, not marked delivered.
+    last_printed: int | None = None
 
     def show(batch: WatchBatch) -> None:
-        nonlocal printed
+        nonlocal printed, last_printed
         for ev in batch.events:
-            if str(ev.kind) not in kinds or done.is_set():
+            if done.is_set():
+                break
+            if str(ev.kind) not in kinds:
                 continue
             if owner is not None and ev.entity == "opportunity" and ev.owner_id != owner:
                 continue
             out.write(event_line(ev, batch.catch_up, jsonl) + "\n")
             out.flush()
             printed += 1
+            last_printed = ev.seq
             if count is not None and printed >= count:
                 done.set()
 
@@ -199,6 +205,8 @@ async def watch(connection: Connection, streams: Sequence[str], owner: int | Non
         for t in (runner, waiter):
             t.cancel()
         await asyncio.gather(runner, waiter, return_exceptions=True)
+        if done.is_set() and last_printed is not None:
+            mirror.reader.rewind(last_printed)
         if runner in finished and (error := runner.exception()) is not None:
             raise error
     return printed

@@ -107,6 +107,11 @@ class EventReader:
         """Never hand out these events (history imported on a first run is no news)."""
         self._ignored.update(s for s in seqs if s is not None)
 
+    def rewind(self, seq: int) -> None:
+        """Put the cursor back just after ``seq``: what came later is handed out next time."""
+        self.cursor = min(self.cursor, seq)
+        self.store.set_meta(self.meta_key, self.cursor)
+
     def skip_to_end(self) -> None:
         """Move past everything stored so far (history imported on a first run)."""
         self.cursor = self.store.last_seq()

@@ -173,3 +173,24 @@ async def test_ssui_sync_catches_up_every_mirrored_entity_links_included(
     store = MirrorStore(mirror_path("sbx", connection.account_id))
     assert store.get("opportunity_lead", link.id) is not None  # the link made after the copy
     store.close()
+
+
+async def test_watch_count_leaves_the_rest_of_a_batch_for_the_next_run(
+        sandbox: SandboxApp, connection: Connection,
+        client_on: Callable[..., SharpSpringClient]) -> None:
+    transport = httpx.ASGITransport(app=sandbox)
+    await sync(connection, full=False, transport=transport, out=io.StringIO())
+    store = MirrorStore(mirror_path("sbx", connection.account_id))
+    EventReader(store, "watch").skip_to_end()
+    store.close()
+    async with client_on(sandbox) as client:
+        await client.create("lead", [{"emailAddress": f"n{i}@count.example"} for i in range(5)])
+    await sync(connection, full=False, transport=transport, out=io.StringIO())  # one batch
+    printed = []
+    for count in (2, 3):
+        out = io.StringIO()
+        await asyncio.wait_for(watch(connection, ["leads"], None, True, count, transport,
+                                     out=out, quota_share=1.0), timeout=30)
+        printed.append([json.loads(x)["lead_email"] for x in out.getvalue().splitlines()])
+    assert [len(p) for p in printed] == [2, 3]
+    assert sorted(printed[0] + printed[1]) == [f"n{i}@count.example" for i in range(5)]
