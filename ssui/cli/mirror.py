@@ -20,12 +20,14 @@ from ssui.config import Connection, resolve_connection
 from ssui.entities import entity
 from ssui.mirror.account import AccountMirror
 from ssui.mirror.events import WatchBatch, WatchEvent
+from ssui.mirror.scheduler import StreamStatus
 from ssui.mirror.sync import INCREMENTAL, SyncProgress
 from ssui.mirror.watch import STREAM_KINDS
 from ssui.session import AccountSession
 from ssui.text import json_safe, printable
 
 ALL_STREAMS = tuple(STREAM_KINDS)
+TROUBLE = (StreamStatus.RETRYING, StreamStatus.FAILING, StreamStatus.STOPPED)
 
 
 def add_parsers(commands: Any) -> None:
@@ -168,8 +170,13 @@ def event_line(event: WatchEvent, catch_up: bool, jsonl: bool) -> str:
 async def watch(connection: Connection, streams: Sequence[str], owner: int | None,
                 jsonl: bool, count: int | None,
                 transport: httpx.AsyncBaseTransport | None = None,
-                out: TextIO = sys.stdout, quota_share: float = 0.2) -> int:
-    """Print events until ``count`` have been printed (or forever); returns how many."""
+                out: TextIO = sys.stdout, quota_share: float = 0.2,
+                err: TextIO | None = None) -> int:
+    """Print events until ``count`` have been printed (or forever); returns how many.
+
+    Progress and outages ("retrying in 8 s …", then "back in sync") go to ``err``.
+    """
+    err = err or sys.stderr
     kinds = {str(STREAM_KINDS[s]) for s in streams}
     printed = 0
     done = asyncio.Event()
@@ -199,17 +206,42 @@ async def watch(connection: Connection, streams: Sequence[str], owner: int | Non
                                    consumer="watch") as session:
         mirror = _live(session)
         mirror.on_batch(show)
-        runner = asyncio.create_task(mirror.run(progress=_Bar(sys.stderr)))
+        runner = asyncio.create_task(mirror.run(progress=_Bar(err)))
         waiter = asyncio.create_task(done.wait())
+        reporter = asyncio.create_task(_report_outages(mirror, err))
         finished, _ = await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
-        for t in (runner, waiter):
+        for t in (runner, waiter, reporter):
             t.cancel()
-        await asyncio.gather(runner, waiter, return_exceptions=True)
+        await asyncio.gather(runner, waiter, reporter, return_exceptions=True)
         if done.is_set() and last_printed is not None:
             mirror.reader.rewind(last_printed)
         if runner in finished and (error := runner.exception()) is not None:
             raise error
     return printed
+
+
+async def _report_outages(mirror: AccountMirror, err: TextIO, every: float = 1.0) -> None:
+    """Say on ``err`` when the watch cannot reach SharpSpring, and when it is back."""
+    troubled = False
+    said = ""
+    while True:
+        await asyncio.sleep(every)
+        problems = [s for s in mirror.scheduler.streams.values() if s.status in TROUBLE]
+        retry = mirror.first_sync_retry
+        if retry is not None:
+            line = f"first sync: retrying ({retry.reason})"
+        elif problems:
+            s = problems[0]
+            what = "stopped" if s.status is StreamStatus.STOPPED else "retrying"
+            line = f"{s.name}: {what} ({s.last_error or 'no answer'})"
+        else:
+            line = ""
+        if line and line != said:
+            err.write(printable(f"ssui watch: {line}") + "\n")
+        elif not line and troubled:
+            err.write("ssui watch: back in sync\n")
+        err.flush()
+        troubled, said = bool(line), line
 
 
 def run_watch(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -194,3 +195,64 @@ async def test_watch_count_leaves_the_rest_of_a_batch_for_the_next_run(
         printed.append([json.loads(x)["lead_email"] for x in out.getvalue().splitlines()])
     assert [len(p) for p in printed] == [2, 3]
     assert sorted(printed[0] + printed[1]) == [f"n{i}@count.example" for i in range(5)]
+
+
+class Outage(httpx.AsyncBaseTransport):
+    """The sandbox, unreachable while ``down`` is set (every request: connection refused)."""
+
+    def __init__(self, app: SandboxApp) -> None:
+        self.inner = httpx.ASGITransport(app=app)
+        self.down = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("connection refused", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_during_an_outage_the_watch_says_so_and_resumes_when_the_server_is_back(
+        sandbox: SandboxApp, connection: Connection,
+        client_on: Callable[..., SharpSpringClient]) -> None:
+    outage = Outage(sandbox)
+    await sync(connection, full=False, transport=outage, out=io.StringIO())
+    out, err = io.StringIO(), io.StringIO()
+    task = asyncio.create_task(watch(connection, ["leads"], None, True, 1, outage, out=out,
+                                     err=err, quota_share=1.0))
+    await asyncio.sleep(1.5)  # watching
+    outage.down = True
+    async with asyncio.timeout(30):
+        while "retrying" not in err.getvalue():
+            await asyncio.sleep(0.2)
+    async with client_on(sandbox) as client:
+        await client.create("lead", [{"emailAddress": "after@outage.example"}])
+    outage.down = False
+    n = await asyncio.wait_for(task, timeout=60)
+    assert n == 1 and "after@outage.example" in out.getvalue()
+    said = err.getvalue()
+    assert ": retrying (Could not connect to 127.0.0.1" in said  # what, and why
+
+
+async def test_the_watch_says_once_what_fails_and_once_that_it_is_back() -> None:
+    from types import SimpleNamespace
+
+    from ssui.cli.mirror import _report_outages
+    from ssui.mirror.scheduler import Stream, StreamStatus
+
+    async def idle() -> None:
+        return None
+
+    stream = Stream("activity", idle, share=1.0, status=StreamStatus.OK)
+    mirror: Any = SimpleNamespace(scheduler=SimpleNamespace(streams={"activity": stream}),
+                                  first_sync_retry=None)
+    err = io.StringIO()
+    reporter = asyncio.create_task(_report_outages(mirror, err, every=0.01))
+    await asyncio.sleep(0.05)
+    stream.status, stream.last_error = StreamStatus.RETRYING, "HTTP 503 from SharpSpring"
+    await asyncio.sleep(0.05)
+    stream.status, stream.last_error = StreamStatus.OK, None
+    await asyncio.sleep(0.05)
+    reporter.cancel()
+    await asyncio.gather(reporter, return_exceptions=True)
+    assert err.getvalue().splitlines() == [
+        "ssui watch: activity: retrying (HTTP 503 from SharpSpring)",
+        "ssui watch: back in sync"]
