@@ -131,8 +131,9 @@ class MainScreen(Screen[None]):
             return
         self.action_show_view(entity_key)
         if not self.browser(entity_key).open_record(record_id):
-            self.notify(f"{entity_key.replace('_', ' ').capitalize()} #{record_id} is not in "
-                        "the mirror yet; it arrives with the next sync.", severity="warning")
+            label = self.store.entity(entity_key).label
+            self.notify(f"{label} #{record_id} is not in the mirror: not synced yet, or deleted "
+                        "on the server.", severity="warning")
 
     def show_activity(self, query: EventQuery) -> None:
         """Open the Activity tab on the events ``query`` matches (a toast's "show these")."""

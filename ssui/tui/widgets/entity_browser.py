@@ -348,7 +348,6 @@ class EntityBrowser(Widget):
             self.state = replace(self.state, search="", filters=())
             self.refresh_bindings()
         self.new_rows = 0
-        self._read_seconds = 0.0  # this read runs inline, so the detail opens on the record
         self.reload(keep=record, interactive=True)
         self.detail_open = True
         self.detail.show(self.entity, record)
