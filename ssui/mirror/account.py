@@ -11,13 +11,13 @@ import asyncio
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from ssui.api import SharpSpringClient
-from ssui.api.errors import ApiError, SharpSpringError
+from ssui.api.errors import ApiError, NotFoundError, SharpSpringError
 
 from .event_log import EventReader
+from .query import Query
 from .scheduler import Budget, Scheduler, Stream, needs_user, retry_delay, what_to_do
 from .store import MIRRORED, MirrorStore
 from .sync import LOOKUPS, ProgressCallback, SyncEngine, SyncProgress
@@ -27,19 +27,51 @@ BatchCallback = Callable[[WatchBatch], None]
 ChangeCallback = Callable[[str], None]
 
 
+@dataclass(frozen=True)
+class Clash:
+    """One field the user changed that someone else changed on the server meanwhile."""
+
+    field: str
+    original: Any  # what the user started from
+    theirs: Any  # what the server holds now
+    mine: Any  # what the user wants
+
+
 class ConflictError(Exception):
-    """The record changed on the server after the user opened it."""
+    """The server's copy of fields the user changed differs from what the user started from."""
+
+    def __init__(self, message: str, clashes: Sequence[Clash] = ()) -> None:
+        super().__init__(message)
+        self.clashes = tuple(clashes)
 
 
 @dataclass(frozen=True)
 class WriteOutcome:
-    """What happened to one object of a write: success (with the fresh record) or the error."""
+    """What happened to one object of a write: success (with the fresh record) or the error.
+
+    ``record`` is the record as the server holds it after the write. When the write succeeded
+    but reading it back failed, ``record`` is the mirror's copy with the changes applied,
+    ``stale`` is True and the read is retried in the background.
+    """
 
     index: int
     success: bool
     record_id: int | None = None
     record: dict[str, Any] | None = None
     error: ApiError | Exception | None = None
+    stale: bool = False
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Whether two decoded values mean the same (an empty text and None are both "empty")."""
+    if a in (None, "") and b in (None, ""):
+        return True
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
 
 
 @dataclass(frozen=True)
@@ -64,6 +96,7 @@ class AccountMirror:
         self.first_sync_retry: Retry | None = None
         self._batch_listeners: list[BatchCallback] = []
         self._change_listeners: list[ChangeCallback] = []
+        self._refreshing: set[asyncio.Task[None]] = set()
         quota = client.quota
         self.scheduler = Scheduler(
             self._streams(), budget or Budget(daily_quota=quota.limit),
@@ -198,24 +231,36 @@ class AccountMirror:
     # -- writes ----------------------------------------------------------------------------
 
     async def create(self, key: str, records: Sequence[Mapping[str, Any]]) -> list[WriteOutcome]:
+        """Create records; a create is never resent (OutcomeUnknownError propagates)."""
         results = await self.client.create(key, list(records))
-        return await self._settle(key, results, [None] * len(records))
+        return await self._settle(key, results, [None] * len(records), list(records))
 
     async def update(self, key: str, record_id: int, changes: Mapping[str, Any],
-                     opened_at: datetime | None = None) -> WriteOutcome:
-        """Update one record, refusing if it changed on the server since ``opened_at``."""
-        if opened_at is not None:
+                     original: Mapping[str, Any] | None = None) -> WriteOutcome:
+        """Update one record with ``changes`` (only the fields the user changed).
+
+        With ``original`` (the values the user started from), the server's copy is read
+        first: when any changed field's value there differs from the original, nothing is
+        sent and the outcome's error is a ConflictError listing the clashes. The comparison
+        is by value, not by ``updateTimestamp``, whose one-second resolution hides an edit
+        made in the same second. A record gone from the server gives NotFoundError.
+        """
+        entity = self.store.entity(key)
+        if original is not None:
             current = await self.sync.refresh_record(key, record_id)
             if current is None:
-                return WriteOutcome(0, False, record_id,
-                                    error=ConflictError("the record was deleted on the server"))
-            stamp = current.get("updateTimestamp")
-            if isinstance(stamp, datetime) and stamp != opened_at:
+                self._changed(key)
+                return WriteOutcome(0, False, record_id, error=_gone(entity.label, record_id))
+            clashes = [Clash(f, original.get(f), current.get(f), v) for f, v in changes.items()
+                       if not same_value(original.get(f), current.get(f))
+                       and not same_value(current.get(f), v)]
+            if clashes:
+                labels = ", ".join(entity.field(c.field).label if entity.has_field(c.field)
+                                   else c.field for c in clashes)
                 return WriteOutcome(0, False, record_id, record=current, error=ConflictError(
-                    f"changed on the server at {stamp:%Y-%m-%d %H:%M:%S} UTC since you opened it;"
-                    " reload to see the new values"))
+                    f"changed on the server since you opened it: {labels}", clashes))
         results = await self.client.update(key, [{"id": record_id, **changes}])
-        return (await self._settle(key, results, [record_id]))[0]
+        return (await self._settle(key, results, [record_id], [changes]))[0]
 
     async def delete(self, key: str, ids: Sequence[int]) -> list[WriteOutcome]:
         results = await self.client.delete(key, list(ids))
@@ -230,16 +275,84 @@ class AccountMirror:
             self._changed(key)
         return outcomes
 
-    async def _settle(self, key: str, results: Sequence[Any],
-                      ids: Sequence[int | None]) -> list[WriteOutcome]:
+    async def _settle(self, key: str, results: Sequence[Any], ids: Sequence[int | None],
+                      sent: Sequence[Mapping[str, Any]]) -> list[WriteOutcome]:
+        """Turn the API's per-object results into outcomes, each success read back.
+
+        A write the API applied stays applied whatever happens to the read after it: if that
+        read fails, the mirror gets the sent values and the read is retried in the background.
+        An update whose read-back finds no record reports the record as gone.
+        """
+        entity = self.store.entity(key)
         outcomes = []
-        for r, rid in zip(results, ids, strict=True):
+        for r, rid, values in zip(results, ids, sent, strict=True):
             record_id = r.id if getattr(r, "id", None) is not None else rid
             if not r.success or record_id is None:
                 outcomes.append(WriteOutcome(r.index, False, record_id, error=r.error))
                 continue
-            fresh = await self.sync.refresh_record(key, record_id)
+            try:
+                fresh = await self.sync.refresh_record(key, record_id)
+            except SharpSpringError:
+                local = {**(self.store.get(key, record_id) or {}), **values, "id": record_id}
+                self.store.upsert(key, [local])
+                self._refresh_later(key, record_id)
+                outcomes.append(WriteOutcome(r.index, True, record_id,
+                                             self.store.get(key, record_id), stale=True))
+                continue
+            if fresh is None and rid is not None:
+                outcomes.append(WriteOutcome(r.index, False, record_id,
+                                             error=_gone(entity.label, record_id)))
+                continue
             outcomes.append(WriteOutcome(r.index, True, record_id, fresh))
-        if any(o.success for o in outcomes):
+        if outcomes:
             self._changed(key)
         return outcomes
+
+    def _refresh_later(self, key: str, record_id: int) -> None:
+        """Read one record again in the background until a read succeeds (or ten tries)."""
+        async def retry() -> None:
+            for attempt in range(1, 11):
+                await asyncio.sleep(retry_delay(attempt))
+                try:
+                    await self.sync.refresh_record(key, record_id)
+                except SharpSpringError:
+                    continue
+                self._changed(key)
+                return
+
+        task = asyncio.get_running_loop().create_task(retry())
+        self._refreshing.add(task)
+        task.add_done_callback(self._refreshing.discard)
+
+    async def find_created(self, key: str, values: Mapping[str, Any]) -> dict[str, Any] | None:
+        """After a create whose outcome is unknown: the record it made, if it made one.
+
+        A lead is looked up by its email address (unique in SharpSpring); other records by
+        their name among the records changed lately. Whatever is found is stored.
+        """
+        entity = self.store.entity(key)
+        if key == "lead" and values.get("emailAddress"):
+            email = str(values["emailAddress"])
+            rows = await self.client.page("lead", where={"emailAddress": email}, limit=1)
+            rows = [r for r in rows if str(r.get("emailAddress", "")).casefold()
+                    == email.casefold()]
+            if rows:
+                self.store.upsert(key, rows[:1])
+                self._changed(key)
+                return self.store.get(key, rows[0]["id"])
+            return None
+        await self.watch.poll_records(key)
+        names = [n for n in entity.name_fields if values.get(n) not in (None, "")]
+        if not names:
+            return None
+        rows = self.store.page(Query(key, sort="createTimestamp", descending=True, limit=200))
+        for row in rows:
+            if all(same_value(row.get(n), values[n]) for n in names):
+                self._changed(key)
+                return row
+        return None
+
+
+def _gone(label: str, record_id: int) -> NotFoundError:
+    return NotFoundError(f"{label} #{record_id} is not on the server any more: someone deleted "
+                         "it", code=404)

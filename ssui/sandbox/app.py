@@ -128,6 +128,9 @@ class SandboxApp:
                 await _send(send, 200, _dumps(_error_body(err, _request_id(body))))
                 return
         status, payload, ctype = self.handle(version, scope, body)
+        if self.faults is not None and draw.fault is Fault.LOST:
+            await self._drop(scope)  # the work is done; its answer never arrives
+            return
         await _send(send, status, payload, ctype)
 
     async def _drop(self, scope: Scope) -> None:

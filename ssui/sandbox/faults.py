@@ -1,8 +1,10 @@
 """Injected faults: server errors, slow answers, dropped connections and rate-limit refusals.
 
-``--faults "error=0.1,latency=200ms,drop=0.05,ratelimit=0.1"``: ``error``, ``drop`` and
-``ratelimit`` are the share of requests (0..1, summing to at most 1) that get an HTTP 5xx, a
-connection closed without a response, or a JSON error 107; ``latency`` delays every answer by a
+``--faults "error=0.1,latency=200ms,drop=0.05,ratelimit=0.1,lost=0.05"``: ``error``,
+``drop``, ``ratelimit`` and ``lost`` are the share of requests (0..1, summing to at most 1) that
+get an HTTP 5xx, a connection closed without a response, a JSON error 107, or a connection
+closed after the server did the work (the answer is lost: a write happened, and the client
+cannot know); ``latency`` delays every answer by a
 fixed time (``200ms``, ``1.5s``) or a seeded time in a range (``50ms-400ms``). Each app draws
 from its own ``random.Random(seed)``, so the n-th request meets the same fault on every run.
 """
@@ -38,10 +40,11 @@ class FaultSpec:
     drop: float = 0.0
     ratelimit: float = 0.0
     latency: tuple[float, float] = (0.0, 0.0)
+    lost: float = 0.0
 
     @property
     def active(self) -> bool:
-        return bool(self.error or self.drop or self.ratelimit or self.latency[1])
+        return bool(self.error or self.drop or self.ratelimit or self.lost or self.latency[1])
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$")
@@ -57,7 +60,7 @@ def _duration(text: str, item: str) -> float:
 
 def parse_faults(spec: str | None) -> FaultSpec:
     """A FaultSpec from ``"error=0.1,latency=200ms,drop=0.05,ratelimit=0.1"`` ("" = none)."""
-    rates = {"error": 0.0, "drop": 0.0, "ratelimit": 0.0}
+    rates = {"error": 0.0, "drop": 0.0, "ratelimit": 0.0, "lost": 0.0}
     latency = (0.0, 0.0)
     for item in (spec or "").split(","):
         if not item.strip():
@@ -84,10 +87,10 @@ def parse_faults(spec: str | None) -> FaultSpec:
             rates[name] = rate
         else:
             raise FaultSpecError(
-                f'unknown --faults item "{name}": use error, latency, drop or ratelimit'
+                f'unknown --faults item "{name}": use error, latency, drop, ratelimit or lost'
             )
     if sum(rates.values()) > 1.0:
-        raise FaultSpecError("bad --faults: error + drop + ratelimit must not exceed 1")
+        raise FaultSpecError("bad --faults: error + drop + ratelimit + lost must not exceed 1")
     return FaultSpec(latency=latency, **rates)
 
 
@@ -96,6 +99,7 @@ class Fault(StrEnum):
     ERROR = "error"
     DROP = "drop"
     RATELIMIT = "ratelimit"
+    LOST = "lost"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +128,8 @@ class FaultPlan:
             fault = Fault.ERROR
         elif r < s.drop + s.error + s.ratelimit:
             fault = Fault.RATELIMIT
+        elif r < s.drop + s.error + s.ratelimit + s.lost:
+            fault = Fault.LOST
         else:
             fault = Fault.NONE
         lo, hi = s.latency
