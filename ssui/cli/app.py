@@ -13,6 +13,7 @@ from pydantic import SecretStr
 from ssui.config import (
     ConfigError,
     Connection,
+    WatchPrefs,
     env_overrides,
     list_profiles,
     load_keymap,
@@ -53,9 +54,13 @@ def _run_app(args: argparse.Namespace) -> int:
         connection = None  # the first run: the app asks on its connection screen
     keymap = load_keymap(binding_ids())
     session: AccountSession | None = None
+    watch: WatchPrefs | None = None
     if connection is not None:
-        session = AccountSession.open(connection, transport=args.transport)
-    return run_app(session, read_only=args.read_only, keymap=keymap)
+        # Read (and checked) before the app starts: a bad value is one line naming its key.
+        watch = WatchPrefs.of(connection)
+        session = AccountSession.open(connection, transport=args.transport,
+                                      quota_share=watch.settings.quota_share)
+    return run_app(session, read_only=args.read_only, keymap=keymap, watch=watch)
 
 
 def _run_app_on_sandbox(args: argparse.Namespace) -> int:
@@ -72,7 +77,9 @@ def _run_app_on_sandbox(args: argparse.Namespace) -> int:
             base_url=server.base_url,
         )
         session = AccountSession.open(connection)
-        return run_app(session, read_only=args.read_only, keymap=keymap)
+        # The embedded sandbox has no saved profile: its watch settings last for the run.
+        return run_app(session, read_only=args.read_only, keymap=keymap,
+                       watch=WatchPrefs.of(connection, saved=False))
 
 
 def _keys(args: argparse.Namespace) -> int:

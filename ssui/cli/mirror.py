@@ -16,13 +16,23 @@ from typing import Any, TextIO
 
 import httpx
 
-from ssui.config import Connection, resolve_connection
+from ssui.config import (
+    ConfigError,
+    Connection,
+    WatchPrefs,
+    WatchSettings,
+    config_paths,
+    parse_share,
+    resolve_connection,
+)
 from ssui.entities import entity
 from ssui.mirror.account import AccountMirror
 from ssui.mirror.events import WatchBatch, WatchEvent
-from ssui.mirror.scheduler import StreamStatus
+from ssui.mirror.lock import BUSY
+from ssui.mirror.scheduler import Budget, StreamStatus
 from ssui.mirror.sync import INCREMENTAL, SyncProgress
 from ssui.mirror.watch import STREAM_KINDS
+from ssui.mirror.watch_scope import WatchScope, resolve_me
 from ssui.session import AccountSession
 from ssui.text import json_safe, printable
 
@@ -39,16 +49,18 @@ def add_parsers(commands: Any) -> None:
     watch = commands.add_parser(
         "watch", help="print new leads, accounts, opportunities, email opens, page visits"
                       " and form fills as they happen")
-    watch.add_argument("--streams", default=",".join(ALL_STREAMS),
-                       help=f"comma-separated: {','.join(ALL_STREAMS)} (default: all)")
-    watch.add_argument("--owner", type=int, metavar="ID",
-                       help="only opportunities owned by this user id")
+    watch.add_argument("--streams",
+                       help=f"comma-separated: {','.join(ALL_STREAMS)} (default: the"
+                            " profile's watch settings, else all)")
+    watch.add_argument("--owner", metavar="ID|mine|anyone",
+                       help="only new leads, accounts and opportunities of this user id, or"
+                            " of you (`me` in the profile); default: the profile's setting")
     watch.add_argument("--jsonl", action="store_true", help="one JSON object per line")
     watch.add_argument("--count", type=int, metavar="N",
                        help="stop after N events (default: run until Ctrl-C)")
-    watch.add_argument("--quota-share", type=float, default=0.2, metavar="FRACTION",
-                       help="share of the daily API quota background polling may use"
-                            " (default 0.2)")
+    watch.add_argument("--quota-share", metavar="SHARE",
+                       help="share of the daily API quota the polling may use, 0.01 to 0.9"
+                            " (0.3 or 30%%; default: the profile's setting, else 0.2)")
     watch.set_defaults(handler=run_watch)
     for command in (sync, watch):
         # As for `call`: `ssui sync --profile X` and `ssui --profile X sync` both work.
@@ -104,26 +116,40 @@ class _Bar:
 async def sync(connection: Connection, full: bool,
                transport: httpx.AsyncBaseTransport | None = None,
                out: TextIO = sys.stderr) -> SyncProgress:
-    """Copy the account into its mirror: everything, or what changed since the last sync."""
+    """Copy the account into its mirror: everything, or what changed since the last sync.
+
+    One sync of a mirror runs at a time: while another (`ssui sync`, the app's first copy,
+    a poll of the app or of `ssui watch`) holds it, this one says so on ``out`` and waits.
+    """
     bar = _Bar(out)
+    told = False
+
+    def waiting() -> None:
+        nonlocal told
+        if not told:
+            told = True
+            out.write(f"ssui sync: {BUSY}; waiting\n")
+            out.flush()
+
     async with AccountSession.open(connection, transport=transport) as session:
         mirror = _live(session)
         engine = mirror.sync
-        if full or not engine.has_full_sync():
-            prog = await engine.full_sync(force=full, progress=bar)
-        else:
-            prog = SyncProgress(entities_total=len(INCREMENTAL))
-            await mirror.refresh_lookups()
-            for key in INCREMENTAL:
-                # New leads, accounts and opportunities go into the event log as well, so the
-                # app and `ssui watch` announce what this sync was first to fetch.
-                _new, changed = await mirror.watch.catch_up_records(key)
-                prog.records += len(changed)
-                prog.per_entity[key] = len(changed)
-                prog.entities_done += 1
-                prog.entity, prog.calls = key, engine.calls
-                bar(prog)
-            prog.done = True
+        async with session.store.syncing(waiting):
+            if full or not engine.has_full_sync():
+                prog = await engine.full_sync(force=full, progress=bar)
+            else:
+                prog = SyncProgress(entities_total=len(INCREMENTAL))
+                await mirror.refresh_lookups()
+                for key in INCREMENTAL:
+                    # New leads, accounts and opportunities go into the event log as well, so
+                    # the app and `ssui watch` announce what this sync was first to fetch.
+                    _new, changed = await mirror.watch.catch_up_records(key)
+                    prog.records += len(changed)
+                    prog.per_entity[key] = len(changed)
+                    prog.entities_done += 1
+                    prog.entity, prog.calls = key, engine.calls
+                    bar(prog)
+                prog.done = True
     bar.end()
     return prog
 
@@ -167,17 +193,20 @@ def event_line(event: WatchEvent, catch_up: bool, jsonl: bool) -> str:
     return printable(f"{stamp}  {event.kind.words:<20} {event.title}{tail}{mark}")
 
 
-async def watch(connection: Connection, streams: Sequence[str], owner: int | None,
+async def watch(connection: Connection, streams: Sequence[str], owner: int | str | None,
                 jsonl: bool, count: int | None,
                 transport: httpx.AsyncBaseTransport | None = None,
-                out: TextIO = sys.stdout, quota_share: float = 0.2,
+                out: TextIO | None = None, quota_share: float = 0.2,
                 err: TextIO | None = None) -> int:
     """Print events until ``count`` have been printed (or forever); returns how many.
 
-    Progress and outages ("retrying in 8 s …", then "back in sync") go to ``err``.
+    Only the watches in ``streams`` poll; ``owner`` (a user id, or "mine" for the profile's
+    ``me``) narrows new leads, accounts and opportunities. Progress and outages ("retrying in
+    8 s …", then "back in sync") go to ``err``.
     """
+    out = out or sys.stdout  # looked up now: whoever replaced sys.stdout gets the lines
     err = err or sys.stderr
-    kinds = {str(STREAM_KINDS[s]) for s in streams}
+    owner_id = owner if isinstance(owner, int) else None
     printed = 0
     done = asyncio.Event()
     # The log place of the last event printed: with --count, what a batch held beyond it is
@@ -185,13 +214,16 @@ async def watch(connection: Connection, streams: Sequence[str], owner: int | Non
     last_printed: int | None = None
 
     def show(batch: WatchBatch) -> None:
-        nonlocal printed, last_printed
+        nonlocal printed, last_printed, owner_id
+        if owner == "mine" and owner_id is None:
+            # An email names a user the mirror knows once the users are synced.
+            owner_id = resolve_me(session.store, connection.me)
+        scope = WatchScope.of(streams, owner_id)
         for ev in batch.events:
             if done.is_set():
                 break
-            if str(ev.kind) not in kinds:
-                continue
-            if owner is not None and ev.entity == "opportunity" and ev.owner_id != owner:
+            if not scope.admits(ev) or (owner == "mine" and owner_id is None
+                                        and ev.entity in ("lead", "account", "opportunity")):
                 continue
             out.write(event_line(ev, batch.catch_up, jsonl) + "\n")
             out.flush()
@@ -205,6 +237,7 @@ async def watch(connection: Connection, streams: Sequence[str], owner: int | Non
     async with AccountSession.open(connection, transport=transport, quota_share=quota_share,
                                    consumer="watch") as session:
         mirror = _live(session)
+        mirror.watch_only(streams)
         mirror.on_batch(show)
         runner = asyncio.create_task(mirror.run(progress=_Bar(err)))
         waiter = asyncio.create_task(done.wait())
@@ -244,18 +277,57 @@ async def _report_outages(mirror: AccountMirror, err: TextIO, every: float = 1.0
         troubled, said = bool(line), line
 
 
+def parse_owner(text: str) -> int | str:
+    """``--owner``: a user id, "mine" or "anyone"; ValueError saying so."""
+    value = text.strip().lower()
+    if value in ("mine", "anyone"):
+        return value
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    raise ValueError(f"--owner: {text!r} is not a user id, \"mine\" or \"anyone\"")
+
+
+def flag_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The watch settings the command line's flags set (they win over the profile's)."""
+    changes: dict[str, Any] = {}
+    if args.streams is not None:
+        changes["streams"] = parse_streams(args.streams)
+    if args.owner is not None:
+        changes["owner"] = parse_owner(args.owner)
+    if args.quota_share is not None:
+        try:
+            changes["quota_share"] = parse_share(args.quota_share)
+        except ValueError as exc:
+            raise ValueError(f"--quota-share: {exc}") from None
+    return changes
+
+
 def run_watch(args: argparse.Namespace) -> int:
     try:
-        streams = parse_streams(args.streams)
-        if not 0 < args.quota_share <= 1:
-            raise ValueError("--quota-share must be more than 0 and at most 1")
+        flags = flag_settings(args)
     except ValueError as exc:
         print(f"ssui watch: {printable(str(exc))}", file=sys.stderr)
         return 2
     connection = _connection(args)
+    prefs = WatchPrefs.of(connection)
+    settings: WatchSettings = prefs.settings.model_copy(update=flags)
+    if settings.owner == "mine" and not connection.me:
+        where = (f"`me = \"<your user id or email>\"` under [profiles.{connection.name}] in"
+                 f" {config_paths().config_file}" if prefs.kept else
+                 "a saved profile with `me = \"<your user id or email>\"` (`ssui login`)")
+        raise ConfigError(f"watching \"mine\" needs to know who you are: {where}")
+    if not settings.streams:
+        print("ssui watch: every watch is off in the settings; pass --streams", file=sys.stderr)
+        return 2
     if not args.jsonl:
-        print(f"watching {', '.join(streams)} on {connection.name} (Ctrl-C to stop)",
-              file=sys.stderr)
-    asyncio.run(watch(connection, streams, args.owner, args.jsonl, args.count,
-                      getattr(args, "transport", None), quota_share=args.quota_share))
+        whose = {"anyone": "", "mine": " (new records: yours)"}.get(
+            str(settings.owner), f" (new records of user {settings.owner})")
+        quota = Budget().daily_quota
+        calls = round(settings.quota_share * quota)
+        print(printable(f"watching {', '.join(settings.streams)}{whose} on {connection.name},"
+                        f" polling with at most {settings.quota_share:.0%} of the daily quota"
+                        f" ({calls:,} of {quota:,} calls) (Ctrl-C to stop)"), file=sys.stderr)
+    owner = None if settings.owner == "anyone" else settings.owner
+    asyncio.run(watch(connection, settings.streams, owner, args.jsonl, args.count,
+                      getattr(args, "transport", None), quota_share=settings.quota_share))
     return 0

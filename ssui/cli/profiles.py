@@ -197,6 +197,8 @@ def _config_show(args: argparse.Namespace) -> int:
     print(f"account_id   {profile.account_id}")
     print(f"api_version  {profile.api_version}")
     print(f"base_url     {profile.base_url}")
+    if profile.me:
+        print(f"me           {profile.me}")
     print(f"secret_key   {SECRET_SHOWN_AS if secret is not None else '(not set)'}")
     overridden = env_overrides()
     if overridden:

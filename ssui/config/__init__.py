@@ -35,6 +35,14 @@ from ssui.config.resolve import (
     resolve_connection,
     resolve_profile,
 )
+from ssui.config.watch import (
+    WATCH_STREAMS,
+    WatchPrefs,
+    WatchSettings,
+    load_watch_settings,
+    parse_share,
+    save_watch_settings,
+)
 
 __all__ = [
     "ACCOUNT_ID_ENV",
@@ -47,10 +55,13 @@ __all__ = [
     "ENVIRONMENT_ONLY",
     "PROFILE_ENV",
     "SECRET_KEY_ENV",
+    "WATCH_STREAMS",
     "ConfigError",
     "ConfigPaths",
     "Connection",
     "Profile",
+    "WatchPrefs",
+    "WatchSettings",
     "check_connection",
     "check_profile_name",
     "config_paths",
@@ -62,9 +73,12 @@ __all__ = [
     "get_profile",
     "list_profiles",
     "load_keymap",
+    "load_watch_settings",
     "open_client",
+    "parse_share",
     "resolve_connection",
     "resolve_profile",
     "save_profile",
+    "save_watch_settings",
     "set_default_profile",
 ]

@@ -23,6 +23,9 @@ class Profile(BaseModel):
     account_id: str
     api_version: str = DEFAULT_API_VERSION
     base_url: str = DEFAULT_BASE_URL
+    # Who the user is in the account (a user id or an email): the API does not say, and the
+    # watches' and the Activity filter's "mine" needs it.
+    me: str | None = None
 
     @field_validator("account_id", mode="before")
     @classmethod
@@ -36,6 +39,17 @@ class Profile(BaseModel):
         if not value or any(ch.isspace() for ch in value):
             raise ValueError("must be a non-empty id without spaces")
         return value
+
+    @field_validator("me", mode="before")
+    @classmethod
+    def _me_is_a_user_id_or_email(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return str(value)
+        if isinstance(value, str) and (value.strip().isdigit() or "@" in value):
+            return value.strip()
+        if value is None:
+            return None
+        raise ValueError("must be your user id or your email address in the account")
 
     @field_validator("api_version")
     @classmethod

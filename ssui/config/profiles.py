@@ -6,6 +6,8 @@ config.toml:                         credentials.toml (mode 0600):
     account_id = "..."
     api_version = "v1.2"
     base_url = "https://api.sharpspring.com/pubapi"
+    me = "jane@example.com"  # optional: who you are, for "mine"
+    [profiles.work.watch]    # optional: the watch settings (ssui.config.watch)
     [keymap]   # other sections are kept as they are when ssui rewrites the file
 
 TOML comments are not kept when ssui rewrites a file.
@@ -21,6 +23,10 @@ from ssui.config.errors import ConfigError
 from ssui.config.model import Connection, Profile, check_profile_name, describe_validation_error
 from ssui.config.paths import config_paths
 from ssui.config.toml_files import read_toml, write_toml
+
+# Keys of a profile's table that saving the connection again keeps: who the user is, and the
+# watch settings (their own table, read by ssui.config.watch).
+_KEPT = ("me", "watch")
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,11 @@ def save_profile(connection: Connection, make_default: bool = False) -> None:
 
     document = config.document
     profiles = document.setdefault("profiles", {})
-    profiles[connection.name] = connection.profile.model_dump(exclude={"name"})
+    table = connection.profile.model_dump(exclude={"name"}, exclude_none=True)
+    # Saving a connection again (a new key, say) keeps what the user set beside it.
+    kept = {k: v for k, v in profiles.get(connection.name, {}).items()
+            if k in _KEPT and k not in table}
+    profiles[connection.name] = {**table, **kept}
     if make_default or config.default is None:
         document["default_profile"] = connection.name
     write_toml(config.path, document)
@@ -143,8 +153,9 @@ def read_config() -> ConfigFile:
             raise ConfigError(f"{where}: must be a table")
         if "name" in table:
             raise ConfigError(f"{where} name: unknown key (the table's name is the profile name)")
+        connection_keys = {k: v for k, v in table.items() if k != "watch"}
         try:
-            profiles[name] = Profile.model_validate({**table, "name": name})
+            profiles[name] = Profile.model_validate({**connection_keys, "name": name})
         except ValidationError as exc:
             raise ConfigError(f"{where} {describe_validation_error(exc)}") from None
     return ConfigFile(path, document, profiles, default)

@@ -1,7 +1,9 @@
 """Account: a company that leads and opportunities belong to."""
 
-from .build import integer, money, record_id, ref, text, timestamps
+from .build import integer, money, phone, record_id, ref, text, timestamps, url
 from .model import Entity, Field, Method, Methods
+
+_PARTS = ("StreetAddress", "City", "State", "PostalCode", "Country")
 
 
 def _address(prefix: str, label: str) -> tuple[Field, ...]:
@@ -32,17 +34,23 @@ ACCOUNT = Entity(
         text("accountName", "Name", required=True, searchable=True),
         ref("ownerID", "Owner", "user_profile"),
         text("industry", "Industry"),
-        text("phone", "Phone"),
+        phone("phone", "Phone"),
         money("annualRevenue", "Annual revenue"),
         integer("numberOfEmployees", "Employees"),
-        text("website", "Website"),
+        url("website", "Website"),
         integer("yearStarted", "Year started"),
-        text("fax", "Fax"),
+        phone("fax", "Fax"),
         *_address("billing", "Billing"),
         *_address("shipping", "Shipping"),
         *timestamps(),
     ),
     name_fields=("accountName",),
+    sections=(
+        ("Account", ("accountName", "ownerID", "industry", "phone", "fax", "website")),
+        ("Size", ("annualRevenue", "numberOfEmployees", "yearStarted")),
+        ("Billing address", tuple(f"billing{p}" for p in _PARTS)),
+        ("Shipping address", tuple(f"shipping{p}" for p in _PARTS)),
+    ),
     columns=("id", "accountName", "industry", "billingCity", "billingCountry", "annualRevenue",
              "numberOfEmployees", "ownerID", "updateTimestamp"),
     custom_relationship="account",

@@ -15,8 +15,22 @@ class Flags(TypedDict, total=False):
     searchable: bool
 
 
-def text(name: str, label: str, *, max_length: int | None = 255, **kw: Unpack[Flags]) -> Field:
-    return Field(name, label, Kind.TEXT, max_length=max_length, **kw)
+def text(name: str, label: str, *, max_length: int | None = 255, format: str = "",
+         **kw: Unpack[Flags]) -> Field:
+    return Field(name, label, Kind.TEXT, max_length=max_length, format=format, **kw)
+
+
+def email(name: str, label: str, *, max_length: int | None = 150,
+          **kw: Unpack[Flags]) -> Field:
+    return text(name, label, max_length=max_length, format="email", **kw)
+
+
+def phone(name: str, label: str, **kw: Unpack[Flags]) -> Field:
+    return text(name, label, max_length=50, format="phone", **kw)
+
+
+def url(name: str, label: str, **kw: Unpack[Flags]) -> Field:
+    return text(name, label, format="url", **kw)
 
 
 def long_text(name: str, label: str, **kw: Unpack[Flags]) -> Field:

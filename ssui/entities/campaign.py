@@ -37,6 +37,12 @@ CAMPAIGN = Entity(
         *timestamps(),
     ),
     name_fields=("campaignName",),
+    sections=(
+        ("Campaign", ("campaignName", "campaignType", "campaignAlias", "campaignOrigin",
+                      "ownerID", "isActive")),
+        ("Dates", ("startDate", "endDate")),
+        ("Money", ("qty", "price", "goal", "otherCosts")),
+    ),
     columns=("id", "campaignName", "campaignType", "campaignOrigin", "isActive", "startDate",
              "endDate", "goal", "ownerID"),
     custom_relationship="campaign",

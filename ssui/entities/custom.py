@@ -71,7 +71,8 @@ def _option_values(options: Any) -> tuple[str, ...]:
 
 def custom_field(row: Mapping[str, Any]) -> Field:
     """A field description from one getFields row (custom or not)."""
-    kind = DATA_TYPES.get(str(row.get("dataType") or "").lower(), Kind.TEXT)
+    data_type = str(row.get("dataType") or "").lower()
+    kind = DATA_TYPES.get(data_type, Kind.TEXT)
     choices = _option_values(row.get("options")) if kind is Kind.ENUM else ()
     if kind is Kind.ENUM and not choices:
         kind = Kind.TEXT
@@ -83,7 +84,18 @@ def custom_field(row: Mapping[str, Any]) -> Field:
         required=_truthy(row.get("isRequired", "0")),
         choices=choices,
         custom=True,
+        format=data_type if data_type in ("email", "phone", "url") else "",
+        max_length=_length(row.get("dataLength")) if kind is Kind.TEXT else None,
     )
+
+
+def _length(value: Any) -> int | None:
+    """getFields' dataLength as a length limit (None when missing or not a positive number)."""
+    try:
+        n = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return n if n > 0 else None
 
 
 def custom_fields_for(relationship: str, rows: Iterable[Mapping[str, Any]]) -> list[Field]:

@@ -1,6 +1,18 @@
 """Lead: a person in the account (KB-SCH Leads, plus fields seen in real responses)."""
 
-from .build import choice, flag, integer, long_text, record_id, ref, text, timestamps
+from .build import (
+    choice,
+    email,
+    flag,
+    integer,
+    long_text,
+    phone,
+    record_id,
+    ref,
+    text,
+    timestamps,
+    url,
+)
 from .model import Entity, Method, Methods
 
 LEAD_STATUSES = ("unqualified", "open", "qualified", "contact", "contactWithOpp", "customer")
@@ -20,7 +32,7 @@ LEAD = Entity(
     ),
     fields=(
         record_id(),
-        text("emailAddress", "Email", max_length=150, required=True, searchable=True),
+        email("emailAddress", "Email", required=True, searchable=True),
         text("firstName", "First name", max_length=50, searchable=True),
         text("lastName", "Last name", max_length=50, searchable=True),
         text("companyName", "Company", max_length=100, searchable=True),
@@ -38,12 +50,12 @@ LEAD = Entity(
         text("state", "State", max_length=50),
         text("zipcode", "Zip code", max_length=50),
         text("country", "Country"),
-        text("website", "Website"),
-        text("phoneNumber", "Phone"),
-        text("officePhoneNumber", "Office phone"),
+        url("website", "Website"),
+        phone("phoneNumber", "Phone"),
+        phone("officePhoneNumber", "Office phone"),
         text("phoneNumberExtension", "Extension"),
-        text("mobilePhoneNumber", "Mobile phone"),
-        text("faxNumber", "Fax"),
+        phone("mobilePhoneNumber", "Mobile phone"),
+        phone("faxNumber", "Fax"),
         text("trackingID", "Tracking ID"),
         long_text("description", "Description"),
         text("industry", "Industry"),
@@ -56,6 +68,17 @@ LEAD = Entity(
     ),
     name_fields=("firstName", "lastName"),
     fallback_name="emailAddress",
+    sections=(
+        ("Person", ("firstName", "lastName", "emailAddress", "title", "phoneNumber",
+                    "mobilePhoneNumber", "officePhoneNumber", "phoneNumberExtension",
+                    "faxNumber")),
+        ("Company", ("companyName", "accountID", "industry", "website")),
+        ("Address", ("street", "city", "state", "zipcode", "country")),
+        ("Marketing", ("leadStatus", "ownerID", "campaignID", "leadScore",
+                       "leadScoreWeighted", "persona", "active", "isUnsubscribed",
+                       "isQualified", "isContact", "isCustomer", "trackingID", "status")),
+        ("Notes", ("description",)),
+    ),
     columns=("id", "firstName", "lastName", "emailAddress", "companyName", "leadStatus",
              "leadScore", "city", "ownerID", "updateTimestamp"),
     custom_relationship="lead",

@@ -52,6 +52,8 @@ class Field:
     max_length: int | None = None
     custom: bool = False
     searchable: bool = False
+    # What a text holds when it has a shape of its own: "email", "phone" or "url" ("" = any).
+    format: str = ""
 
     @property
     def settable(self) -> bool:
@@ -100,6 +102,9 @@ class Entity:
     columns: tuple[str, ...] = ()
     custom_relationship: str | None = None
     delete_key: str = "id"
+    # How a form groups the fields: (heading, field names) in order. Fields not named go
+    # under "Other", custom fields under "Custom", and read-only ones under "Record".
+    sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
     _by_name: Mapping[str, Field] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -34,6 +34,11 @@ OPPORTUNITY = Entity(
         *timestamps(),
     ),
     name_fields=("opportunityName",),
+    sections=(
+        ("Deal", ("opportunityName", "dealStageID", "ownerID", "closeDate", "amount",
+                  "probability", "isClosed", "isWon", "isActive")),
+        ("Related", ("accountID", "campaignID", "primaryLeadID", "originatingLeadID")),
+    ),
     columns=("id", "opportunityName", "dealStageID", "amount", "probability", "closeDate",
              "accountID", "ownerID", "isClosed", "isWon"),
     custom_relationship="opportunity",

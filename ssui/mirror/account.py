@@ -9,22 +9,53 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ssui.api import SharpSpringClient
 from ssui.api.errors import ApiError, NotFoundError, SharpSpringError
 
 from .event_log import EventReader
+from .lock import BUSY
 from .query import Query
-from .scheduler import Budget, Scheduler, Stream, needs_user, retry_delay, what_to_do
+from .scheduler import (
+    Budget,
+    NeedsUser,
+    Scheduler,
+    Stream,
+    StreamStatus,
+    needs_user,
+    retry_delay,
+    what_to_do,
+)
 from .store import MIRRORED, MirrorStore
-from .sync import LOOKUPS, ProgressCallback, SyncEngine, SyncProgress
+from .sync import LOOKUPS, RECONCILED, ProgressCallback, SyncEngine, SyncProgress
 from .watch import WatchBatch, WatchEngine
 
 BatchCallback = Callable[[WatchBatch], None]
 ChangeCallback = Callable[[str], None]
+
+# The scheduler stream that serves each watch (`ssui watch --streams` names): one events call
+# serves the three activity watches; the record watches ride on their list's sync.
+WATCH_SOURCES: Mapping[str, str] = {
+    "forms": "activity", "pages": "activity", "emails": "activity",
+    "leads": "leads", "accounts": "accounts", "opportunities": "opportunities",
+}
+# A list whose new records nobody watches still syncs (its tab shows it), this much slower.
+UNWATCHED_PACE = 0.25
+
+# The reconcile is how a record deleted elsewhere leaves the mirror: no call reports a
+# deletion, only a listing of every id shows one missing (``fields: [id]``, 500 ids a call).
+# It runs every RECONCILE_EVERY seconds while that costs at most RECONCILE_SHARE of the polling
+# budget, and as often as that share pays for beyond. At the default budget (20% of 50,000
+# calls a day: 0.116 calls/s) that share pays for 250 calls an hour; a 100,000-lead account
+# (about 10,000 accounts, 8,000 opportunities, a few campaigns) costs 201 + 21 + 17 + 1 = 240
+# calls a pass, so it is reconciled every 58 minutes (the pass itself takes under a minute at
+# 10 calls/s): a deletion leaves its mirror within the hour. A 5,000-lead account costs
+# about 15 calls a pass and is reconciled every 50 minutes (430 calls a day, 4% of the budget).
+RECONCILE_EVERY = 50 * 60.0
+RECONCILE_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -75,6 +106,16 @@ def same_value(a: Any, b: Any) -> bool:
 
 
 @dataclass(frozen=True)
+class Trouble:
+    """One failure of the background work, as the user may want to read it in full."""
+
+    what: str  # the stream's name, or "first sync"
+    text: str  # the error, with what to do
+    needs: NeedsUser | None  # set when it stopped until the user acts
+    retry_at: float | None  # time.monotonic() of the next try, when it retries on its own
+
+
+@dataclass(frozen=True)
 class Retry:
     """A step that failed for a reason that passes, and when it is tried again."""
 
@@ -86,8 +127,10 @@ class AccountMirror:
     """Store + sync + watches + scheduler for one connection."""
 
     def __init__(self, client: SharpSpringClient, store: MirrorStore,
-                 budget: Budget | None = None, *, consumer: str = "app") -> None:
-        """``consumer`` names whose delivery cursor this mirror's listeners follow."""
+                 budget: Budget | None = None, *, consumer: str = "app",
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        """``consumer`` names whose delivery cursor this mirror's listeners follow; ``clock``
+        is the scheduler's (``time.monotonic``)."""
         self.client = client
         self.store = store
         self.sync = SyncEngine(client, store)
@@ -97,10 +140,14 @@ class AccountMirror:
         self._batch_listeners: list[BatchCallback] = []
         self._change_listeners: list[ChangeCallback] = []
         self._refreshing: set[asyncio.Task[None]] = set()
+        self._stream_listeners: list[Callable[[Stream], None]] = []
+        self._trouble_listeners: list[Callable[[Trouble], None]] = []
         quota = client.quota
         self.scheduler = Scheduler(
             self._streams(), budget or Budget(daily_quota=quota.limit),
-            remaining_today=lambda: int(quota.remaining))
+            remaining_today=lambda: int(quota.remaining), on_change=self._stream_changed,
+            clock=clock)
+        self._shares = {s.name: s.share for s in self.scheduler.streams.values()}
 
     # -- listeners -------------------------------------------------------------------------
 
@@ -110,6 +157,47 @@ class AccountMirror:
     def on_change(self, callback: ChangeCallback) -> None:
         """Called with an entity key whenever that entity's rows changed in the mirror."""
         self._change_listeners.append(callback)
+
+    def on_stream(self, callback: Callable[[Stream], None]) -> None:
+        """Called whenever a stream starts, succeeds, fails or stops."""
+        self._stream_listeners.append(callback)
+
+    def on_trouble(self, callback: Callable[[Trouble], None]) -> None:
+        """Called with every failure of a stream or of the first sync, in full."""
+        self._trouble_listeners.append(callback)
+
+    def _stream_changed(self, s: Stream) -> None:
+        for cb in self._stream_listeners:
+            cb(s)
+        if s.status in (StreamStatus.RETRYING, StreamStatus.FAILING, StreamStatus.STOPPED):
+            stopped = s.status is StreamStatus.STOPPED
+            self._trouble(Trouble(s.name, s.last_error or "no answer", s.needs,
+                                  None if stopped else s.next_due))
+
+    def _trouble(self, trouble: Trouble) -> None:
+        for cb in self._trouble_listeners:
+            cb(trouble)
+
+    # -- what is watched -------------------------------------------------------------------
+
+    def watch_only(self, watches: Collection[str], quota_share: float | None = None) -> None:
+        """Spend the polling budget on ``watches`` (names of WATCH_SOURCES), from now on.
+
+        The events call stops when no activity watch is on; a list whose new records are not
+        watched keeps syncing, more slowly. ``quota_share`` sets the share of the daily quota
+        the polling may use.
+        """
+        sched = self.scheduler
+        wanted = {WATCH_SOURCES[w] for w in watches}
+        for name in set(WATCH_SOURCES.values()):
+            stream = sched.streams[name]
+            if name == "activity":
+                stream.enabled = name in wanted
+            else:
+                stream.share = self._shares[name] * (1.0 if name in wanted else UNWATCHED_PACE)
+        if quota_share is not None:
+            sched.budget = replace(sched.budget, daily_share=quota_share)
+        sched.replan()
 
     def deliver(self) -> None:
         """Hand the listeners what the event log gained since they last heard, whoever stored it.
@@ -155,12 +243,13 @@ class AccountMirror:
             await self.refresh_lookups()
 
         async def reconcile() -> None:
-            for key in ("lead", "account", "opportunity", "campaign"):
+            for key in RECONCILED:
                 removed, inactive = await self.sync.reconcile(key)
                 if removed or inactive:
                     self._changed(key)
+            self._cost_reconcile()
 
-        return [
+        streams = [
             Stream("activity", activity, share=0.70, min_interval=3.0),
             Stream("leads", records("lead"), share=0.12),
             Stream("opportunities", records("opportunity"), share=0.06),
@@ -168,9 +257,27 @@ class AccountMirror:
             Stream("campaigns", records("campaign"), share=0.03),
             Stream("opportunity_leads", records("opportunity_lead"), share=0.02),
             Stream("lookups", lookups, share=0.01, cost=3.0),
-            Stream("reconcile", reconcile, share=0.01, cost=20.0, max_interval=6 * 3600,
-                   deferred=True),
+            Stream("reconcile", reconcile, share=RECONCILE_SHARE,
+                   cost=self.sync.reconcile_cost(), target_interval=RECONCILE_EVERY,
+                   max_interval=24 * 3600, deferred=True),
         ]
+        for s in streams:
+            s.run = self._beside_syncs(s.run)
+        return streams
+
+    def _beside_syncs(self, run: Callable[[], Awaitable[object]]) -> Callable[[], Any]:
+        """``run`` holding the mirror's sync lock shared: streams poll side by side (here and
+        in other processes), and none while another process syncs (``MirrorBusy``, which the
+        scheduler retries shortly)."""
+        async def guarded() -> None:
+            with self.store.lock.shared():
+                await run()
+        return guarded
+
+    def _cost_reconcile(self) -> None:
+        """What a reconcile costs follows the size of the account."""
+        self.scheduler.streams["reconcile"].cost = self.sync.reconcile_cost()
+        self.scheduler.plan()
 
     # -- running ---------------------------------------------------------------------------
 
@@ -185,13 +292,26 @@ class AccountMirror:
         """Run (or resume) the first full sync if the mirror has never completed one.
 
         A failure that passes (rate limit, 5xx, a dropped connection) is retried for as long
-        as it lasts, resuming where the copy stopped; ``first_sync_retry`` says when.
+        as it lasts, resuming where the copy stopped; ``first_sync_retry`` says when. While
+        another process syncs the mirror, this waits for it (``first_sync_retry`` says so),
+        then resumes what it copied (usually nothing is left but one getFields call).
         """
         failures = 0
         copied = self._copied()
+        told = False
+
+        def waiting() -> None:
+            nonlocal told
+            self.first_sync_retry = Retry(f"{BUSY}; waiting", time.monotonic() + 1.0)
+            if not told:
+                told = True
+                self._trouble(Trouble("first sync", self.first_sync_retry.reason, None,
+                                      self.first_sync_retry.at))
+
         while not self.sync.has_full_sync():
             try:
-                result = await self.sync.full_sync(progress=progress, cancel=cancel)
+                result = await self.sync.full_sync(progress=progress, cancel=cancel,
+                                                   on_wait=waiting)
             except SharpSpringError as exc:
                 if needs_user(exc):
                     raise
@@ -200,9 +320,12 @@ class AccountMirror:
                 copied = self._copied()
                 delay = retry_delay(failures)
                 self.first_sync_retry = Retry(what_to_do(exc), time.monotonic() + delay)
+                self._trouble(Trouble("first sync", self.first_sync_retry.reason, None,
+                                      self.first_sync_retry.at))
                 await asyncio.sleep(delay)
                 continue
             self.first_sync_retry = None
+            self._cost_reconcile()
             for key in ("lead", "account", "campaign", "opportunity"):
                 self._changed(key)
             return result

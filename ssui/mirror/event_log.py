@@ -127,6 +127,10 @@ class EventQuery:
     search: str = ""
     # Only events after this place in the log (a toast's "show these").
     after: int = 0
+    # What the watch settings let through: only these kinds (None: every kind), and of new
+    # leads, accounts and opportunities only those of this owner.
+    watched: tuple[str, ...] | None = None
+    record_owner: int | None = None
 
 
 def _feed_where(feed: EventQuery) -> tuple[str, list[Any]]:
@@ -141,6 +145,13 @@ def _feed_where(feed: EventQuery) -> tuple[str, list[Any]]:
     if feed.owner_id is not None:
         clauses.append("owner_id = ?")
         args.append(feed.owner_id)
+    if feed.watched is not None:
+        clauses.append(f"kind IN ({','.join('?' for _ in feed.watched)})" if feed.watched
+                       else "0")
+        args.extend(feed.watched)
+    if feed.record_owner is not None:
+        clauses.append(f"(entity NOT IN ({','.join('?' for _ in _OWNED)}) OR owner_id = ?)")
+        args.extend([*_OWNED, feed.record_owner])
     for word in feed.search.split():
         # Events are few next to leads and their text is short: a scan reads them in time.
         clauses.append("(title LIKE ? ESCAPE '\\' OR lead_name LIKE ? ESCAPE '\\'"
@@ -149,6 +160,9 @@ def _feed_where(feed: EventQuery) -> tuple[str, list[Any]]:
         args.extend([f"%{escaped}%"] * 3)
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", args
 
+
+# The events that are new records, whose owner the watch settings may choose.
+_OWNED = ("lead", "account", "opportunity")
 
 _COLUMNS = ("seq", "key", "kind", "entity", "record_id", "lead_id", "owner_id", "title",
             "lead_name", "lead_email", "occurred_at", "seen_at", "record")

@@ -15,7 +15,12 @@ def data_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_data_dir("ssui", appauthor=False))
 
 
+def mirror_dir() -> Path:
+    """The folder of every connection's mirror (private: see ``files``)."""
+    return data_dir() / "mirrors"
+
+
 def mirror_path(profile: str, account_id: str) -> Path:
     """The mirror file for one connection; the account id keeps two accounts apart."""
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{profile}-{account_id}")
-    return data_dir() / "mirrors" / f"{safe}.db"
+    return mirror_dir() / f"{safe}.db"

@@ -7,9 +7,13 @@ streams run. A tick that comes due while the previous one still runs is dropped,
 a failing stream backs off exponentially, and its state is there for the app to show.
 
 Failures of the network or of the API's limits (107, 5xx, timeouts, dropped connections, bad
-answers) pass: a stream retries them on its own, for as long as they last, after a delay that
-doubles up to a minute, with jitter. Only what needs the user (a wrong secret key, the daily
+answers), and another process syncing the mirror (``MirrorBusy``), pass: a stream retries
+them on its own, for as long as they last, after a delay that doubles up to a minute, with
+jitter. Only what needs the user (a wrong secret key, the daily
 quota used up) stops a stream, until the user asks again (``refresh_now``).
+
+What the user watches can change while it runs: ``set_budget`` and ``enable`` re-plan at
+once, so a larger share shortens the waits now, not after the next long one.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from enum import StrEnum
 
 from ssui.api.errors import AuthError, QuotaExceededError
 
+from .lock import MirrorBusy
+
 
 class StreamStatus(StrEnum):
     IDLE = "idle"
@@ -35,6 +41,13 @@ class StreamStatus(StrEnum):
     FAILING = "failing"
     # Stopped by an error only the user can fix; ``last_error`` says what to do.
     STOPPED = "stopped"
+
+
+class NeedsUser(StrEnum):
+    """What a stopped stream waits for the user to do something about."""
+
+    CREDENTIALS = "credentials"  # a wrong account ID or secret key (SharpSpring 101-105)
+    QUOTA = "quota"  # the day's API quota is used up (SharpSpring 106)
 
 
 @dataclass(frozen=True)
@@ -60,14 +73,22 @@ class Stream:
     cost: float = 1.0
     min_interval: float = 2.0
     max_interval: float = 3600.0
+    # A stream that must run at least this often (the reconcile: a deletion leaves the mirror
+    # within the hour) is planned first: it takes what running that often costs, up to its
+    # ``share`` of the budget, and leaves the rest to the others.
+    target_interval: float | None = None
     # A deferred stream first runs one interval after start, not at once (costly passes).
     deferred: bool = False
+    # A stream that is off makes no calls and takes no share of the budget.
+    enabled: bool = True
     # State, for the app's status line.
     status: StreamStatus = StreamStatus.IDLE
     interval: float = 0.0
     last_ok: datetime | None = None
     failing_since: datetime | None = None
     last_error: str | None = None
+    # Why a stopped stream stopped.
+    needs: NeedsUser | None = None
     failures: int = 0
     runs: int = 0
     dropped: int = 0
@@ -84,7 +105,16 @@ FAILING_AFTER = 3
 
 def needs_user(exc: BaseException) -> bool:
     """True for failures no retry can fix: wrong credentials, the day's quota used up."""
-    return isinstance(exc, AuthError | QuotaExceededError)
+    return user_must_fix(exc) is not None
+
+
+def user_must_fix(exc: BaseException) -> NeedsUser | None:
+    """What the user must fix before ``exc`` can pass (None: a retry will do)."""
+    if isinstance(exc, AuthError):
+        return NeedsUser.CREDENTIALS
+    if isinstance(exc, QuotaExceededError):
+        return NeedsUser.QUOTA
+    return None
 
 
 def what_to_do(exc: BaseException) -> str:
@@ -127,13 +157,73 @@ class Scheduler:
             s.next_due = now + (s.interval if s.deferred else 0.0)
 
     def plan(self) -> None:
-        """Derive each stream's interval from its share of the budget."""
-        total = sum(s.share for s in self.streams.values()) or 1.0
+        """Derive each stream's interval from its share of the budget (streams that are on).
+
+        A stream with a ``target_interval`` comes first: it runs that often if that costs at
+        most its ``share`` of the rate, else as often as that share pays for. What it leaves
+        is divided among the other streams by their shares. A stream held to its
+        ``max_interval`` (a tiny share) spends more than its share, and one held to its
+        ``min_interval`` less: the others divide what is left after them, so the plan spends
+        the rate, no more (unless every stream is at its ``max_interval``).
+        """
         rate = self.rate()
+        left = rate
         for s in self.streams.values():
-            per_second = rate * s.share / total
-            wanted = s.cost / per_second if per_second > 0 else s.max_interval
-            s.interval = min(max(wanted, s.min_interval), s.max_interval)
+            if not s.enabled:
+                s.interval = math.inf
+            elif s.target_interval is not None:
+                most = rate * s.share
+                wanted = max(s.target_interval, s.cost / most) if most > 0 else s.max_interval
+                s.interval = min(max(wanted, s.min_interval), s.max_interval)
+                left -= s.cost / s.interval
+        free = [s for s in self.streams.values() if s.enabled and s.target_interval is None]
+        while free:
+            left = max(left, 0.0)
+            total = sum(s.share for s in free) or 1.0
+            slow, fast = [], []
+            for s in free:
+                per_second = left * s.share / total
+                wanted = s.cost / per_second if per_second > 0 else s.max_interval
+                s.interval = min(max(wanted, s.min_interval), s.max_interval)
+                if s.interval < wanted:
+                    slow.append(s)  # held to max_interval: spends more than its share
+                elif s.interval > wanted:
+                    fast.append(s)  # held to min_interval: spends less
+            # Those that spend more first: what they take may hold others to their maximum.
+            fixed = slow or fast
+            if not fixed:
+                break
+            for s in fixed:
+                left -= s.cost / s.interval
+                free.remove(s)
+
+    def replan(self) -> None:
+        """Plan again after the budget or a stream changed, taking effect now.
+
+        A stream that waits longer than its new interval is brought forward; one just turned
+        on runs at once; one stopped for the user stays stopped.
+        """
+        self.plan()
+        now = self.clock()
+        for s in self.streams.values():
+            if not s.enabled:
+                s.next_due = math.inf
+            elif s.status is not StreamStatus.STOPPED:
+                s.next_due = now if s.next_due == math.inf else min(s.next_due,
+                                                                    now + s.interval)
+        self._wake.set()
+
+    def set_budget(self, budget: Budget) -> None:
+        """Spend ``budget`` from now on."""
+        self.budget = budget
+        self.replan()
+
+    def enable(self, name: str, on: bool = True) -> None:
+        """Turn one stream on or off (its share goes to the others while it is off)."""
+        stream = self.streams[name]
+        if stream.enabled != on:
+            stream.enabled = on
+            self.replan()
 
     def rate(self) -> float:
         """Calls per second background work may spend now.
@@ -151,19 +241,20 @@ class Scheduler:
         return rate
 
     def planned_calls_per_day(self) -> float:
-        return sum(s.cost * 86_400 / s.interval for s in self.streams.values())
+        """The calls a day the plan makes, at today's pace (streams that are on)."""
+        return sum(s.cost * 86_400 / s.interval for s in self.streams.values() if s.enabled)
 
     def refresh_now(self, name: str | None = None) -> None:
-        """Make one stream (or all) due at once."""
+        """Make one stream (or all that are on) due at once."""
         now = self.clock()
         for s in self.streams.values():
-            if name is None or s.name == name:
+            if s.enabled and (name is None or s.name == name):
                 s.next_due = now
         self._wake.set()
 
     def due(self) -> list[Stream]:
         now = self.clock()
-        return [s for s in self.streams.values() if s.next_due <= now]
+        return [s for s in self.streams.values() if s.enabled and s.next_due <= now]
 
     def tick(self) -> list[Stream]:
         """Start every due stream; a stream still running from last time is dropped."""
@@ -192,9 +283,14 @@ class Scheduler:
             s.failures += 1
             s.last_error = what_to_do(exc)
             s.failing_since = s.failing_since or datetime.now(UTC)
-            if needs_user(exc):
+            s.needs = user_must_fix(exc)
+            if s.needs is not None:
                 s.status = StreamStatus.STOPPED
                 s.next_due = math.inf
+            elif isinstance(exc, MirrorBusy):
+                # Another process is syncing the mirror: nothing is wrong, it is only busy.
+                s.status = StreamStatus.RETRYING
+                s.next_due = self.clock() + min(retry_delay(s.failures), s.interval * 2)
             else:
                 s.status = (StreamStatus.RETRYING if s.failures < FAILING_AFTER
                             else StreamStatus.FAILING)
@@ -203,6 +299,7 @@ class Scheduler:
             s.failures = 0
             s.failing_since = None
             s.last_error = None
+            s.needs = None
             s.last_ok = datetime.now(UTC)
             s.status = StreamStatus.OK
         finally:
@@ -218,7 +315,8 @@ class Scheduler:
         self._stopped = False  # a scheduler stopped earlier may be run again (a retry)
         while not self._stopped:
             self.tick()
-            nxt = min((s.next_due for s in self.streams.values()), default=self.clock() + 60)
+            nxt = min((s.next_due for s in self.streams.values() if s.enabled),
+                      default=self.clock() + 60)
             # Every stream stopped (nothing is due until the user asks): look again now and then.
             delay = max(0.05, min(nxt - self.clock(), 3600.0))
             self._wake.clear()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -33,6 +33,14 @@ LOOKUPS = ("deal_stage", "user_profile")
 # The other mirrored entities, which an incremental sync asks for what changed.
 INCREMENTAL = tuple(k for k in MIRRORED
                     if entity(k).methods.date_range is not None and k not in LOOKUPS)
+# The entities the background reconcile checks for records deleted elsewhere.
+RECONCILED = ("lead", "account", "opportunity", "campaign")
+
+
+def listing_calls(records: int) -> int:
+    """The calls that page through ``records`` ids: the full pages, then a short one (which
+    is empty when the count is a multiple of the page)."""
+    return records // PAGE + 1
 
 
 @dataclass
@@ -101,8 +109,18 @@ class SyncEngine:
         return all(self.state(k).get("full_done") for k in MIRRORED)
 
     async def full_sync(self, *, force: bool = False, progress: ProgressCallback | None = None,
-                        cancel: asyncio.Event | None = None) -> SyncProgress:
-        """Copy every mirrored entity; resumes an interrupted run unless ``force``."""
+                        cancel: asyncio.Event | None = None,
+                        on_wait: Callable[[], None] | None = None) -> SyncProgress:
+        """Copy every mirrored entity; resumes an interrupted run unless ``force``.
+
+        One sync of a mirror runs at a time: while another process syncs it, this one waits
+        (``on_wait`` is called now and then while the wait lasts).
+        """
+        async with self.store.syncing(on_wait):
+            return await self._full_sync(force, progress, cancel)
+
+    async def _full_sync(self, force: bool, progress: ProgressCallback | None,
+                         cancel: asyncio.Event | None) -> SyncProgress:
         prog = SyncProgress(entities_total=len(MIRRORED))
         await self.sync_fields()
         for key in MIRRORED:
@@ -222,8 +240,15 @@ class SyncEngine:
                    if isinstance(r.get("createTimestamp"), datetime)]
         # The mark only moves forward, and never past the moment this fetch began.
         mark = max([hw, *[min(s, started) for s in stamps]])
+        # A page a transaction: after a week away thousands may have changed, and another
+        # process writing the mirror waits for each transaction. The mark moves with the last
+        # page only, so a run cut short fetches again what it had not finished storing.
+        rows = new + changed
+        pages = [rows[i : i + PAGE] for i in range(0, len(rows), PAGE)] or [[]]
+        for page in pages[:-1]:
+            self.store.upsert(key, page)
         with self.store.transaction():
-            self.store.upsert(key, new + changed)
+            self.store.upsert(key, pages[-1])
             state["high_water"] = mark.isoformat()
             self._save_state(key, state)
         return new, changed
@@ -250,6 +275,11 @@ class SyncEngine:
         async for page in self.client.iter_pages(key, fields=["id"]):
             remote.update(r["id"] for r in page if isinstance(r.get("id"), int))
         return await self._settle_missing(key, sorted(self.store.ids(key) - remote))
+
+    def reconcile_cost(self, keys: Sequence[str] = RECONCILED) -> int:
+        """The calls one reconcile of ``keys`` makes, from what the mirror holds (plus one a
+        page of ids found missing, which is none on most runs)."""
+        return sum(listing_calls(self.store.count_all(k)) for k in keys)
 
     async def _settle_missing(self, key: str, missing: list[int]) -> tuple[int, int]:
         """Ids the mirror has and a listing did not: asked for by id, the gone ones removed.

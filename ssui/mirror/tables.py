@@ -12,13 +12,17 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
 from ssui.entities import REGISTRY, Entity, Field, Kind, entity
 
+from .files import private_dir, tighten_if_present, touch_private
+from .lock import MirrorLock
+from .paths import mirror_dir
 from .query import fold_value, search_text
 from .schema import EVENTS_TABLE, column_sql, quote, table
 
@@ -37,6 +41,12 @@ STORE_FORMAT = 4
 # search text instead (slower, same results); the fingerprint notes which, so a mirror made
 # before an SQLite upgrade is rebuilt with the index.
 TRIGRAMS = sqlite3.sqlite_version_info >= (3, 34, 0)
+
+# How long a write waits for another process's write to finish before it fails with
+# "database is locked". A sync keeps its transactions to a page (500 records, well under a
+# second); the longest is the search index rebuilt after a bulk load (about 1.5 s for 60,000
+# leads here, slower on a busy machine), which another process's edit must outwait.
+BUSY_TIMEOUT = 15.0
 
 # SQL functions: a record's search text (``query.search_text``), which the search triggers
 # call, so every connection that writes the mirror registers it; and one value folded
@@ -66,13 +76,29 @@ def schema_fingerprint() -> str:
 
 
 class StoreTables:
-    """The SQLite file and its layout. Thread-safe: every call takes the store's lock."""
+    """The SQLite file and its layout. Thread-safe: every call takes the store's lock.
+
+    Several processes may open one mirror (the app, ``ssui sync``, ``ssui watch``): WAL lets
+    them read while one writes, every write transaction takes the write lock up front and waits
+    for it (``BUSY_TIMEOUT``), and ``lock`` keeps two syncs from running at once.
+    """
 
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        memory = self.path == ":memory:"
+        # The sync lock: held exclusively by a sync, shared by the background streams.
+        self.lock = MirrorLock(None if memory else self.path)
+        if not memory:
+            # Account data: a 0600 file in a 0700 folder (SQLite gives -wal and -shm the
+            # database's own mode), made before SQLite opens it so it is never looser.
+            file = Path(self.path)
+            private_dir(file.parent, tighten=file.parent == mirror_dir())
+            touch_private(file)
+            for extra in ("-wal", "-shm"):
+                tighten_if_present(Path(self.path + extra))
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                                   timeout=BUSY_TIMEOUT)
+        self._use_wal()
         self._db.create_function(SEARCH_TEXT_SQL, -1, search_text, deterministic=True)
         # Cached: a "contains" filter folds a column's every value that is not plain ASCII,
         # and a custom field's values repeat ("Île-de-France" on thousands of leads).
@@ -82,7 +108,6 @@ class StoreTables:
         # schemas by default would refuse them. The schema is this store's own.
         self._db.execute("PRAGMA trusted_schema = ON")
         self._lock = threading.RLock()
-        self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA temp_store=MEMORY")
         self._entities: dict[str, Entity] = {k: REGISTRY[k] for k in MIRRORED}
@@ -92,20 +117,63 @@ class StoreTables:
 
     # -- lifecycle -------------------------------------------------------------------------
 
+    def _use_wal(self) -> None:
+        """WAL: readers never wait for a writer, nor a writer for readers.
+
+        The mode is kept in the file, so this is one change in the file's life; switching
+        needs the file to itself and SQLite does not wait for that, so a second process
+        opening a new mirror at the same moment tries again until the first is done.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
     def _open(self) -> None:
         with self._lock:
-            self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            if self.get_meta("schema") != schema_fingerprint():
-                self.rebuilt = self.get_meta("schema") is not None
-                self._drop_all()
-                self._create_all()
-                self.set_meta("schema", schema_fingerprint())
-            customs = self.get_meta("custom_fields") or {}
-            for key, rows in customs.items():
-                self._apply_custom(key, [Field(**_field_args(r)) for r in rows])
+            # One transaction: another process opening a new mirror at the same moment waits,
+            # then finds the tables made, instead of making them a second time.
+            with self.transaction():
+                self._db.execute(
+                    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+                if self.get_meta("schema") != schema_fingerprint():
+                    self.rebuilt = self.get_meta("schema") is not None
+                    self._drop_all()
+                    self._create_all()
+                    self.set_meta("schema", schema_fingerprint())
+                customs = self.get_meta("custom_fields") or {}
+                for key, rows in customs.items():
+                    self._apply_custom(key, [Field(**_field_args(r)) for r in rows])
+            # Indexes and triggers a bulk load cut short left out are put back, unless another
+            # process is syncing: its bulk load dropped them on purpose and puts them back.
+            if self.lock.try_exclusive():
+                try:
+                    self.repair()
+                finally:
+                    self.lock.release_exclusive()
+
+    def repair(self) -> None:
+        """Put back the sort indexes and search triggers an interrupted bulk load dropped."""
+        with self._lock:
             for e in self._entities.values():
                 self._ensure_indexes(e)
                 self._ensure_search_triggers(e)
+
+    @asynccontextmanager
+    async def syncing(self, on_wait: Callable[[], None] | None = None) -> AsyncIterator[None]:
+        """Be the one sync of this mirror for a block: wait while another process syncs
+        (``on_wait`` is called while the wait lasts), then repair what a sync cut short left.
+
+        Nested use in one process joins the outer hold.
+        """
+        async with self.lock.exclusive(on_wait):
+            self.repair()
+            yield
 
     def _drop_all(self) -> None:
         # Search indexes first: dropping one drops its own shadow tables, which may not be
@@ -239,6 +307,7 @@ class StoreTables:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self.lock.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -13,6 +13,7 @@ import gc
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -21,24 +22,33 @@ import httpx
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker
 
-from ssui.config import Connection
+from ssui.config import ENVIRONMENT_ONLY, SECRET_KEY_ENV, Connection, WatchPrefs, WatchSettings
 from ssui.entities import BROWSABLE
 from ssui.mirror import MirrorStore
-from ssui.mirror.account import AccountMirror
+from ssui.mirror.account import AccountMirror, Trouble
 from ssui.mirror.event_log import EventQuery
 from ssui.mirror.events import WatchEvent
+from ssui.mirror.scheduler import NeedsUser, Stream, user_must_fix
 from ssui.mirror.sync import SyncProgress
 from ssui.session import AccountSession
 from ssui.text import printable
+from ssui.tui.form.dialogs import UnsavedChanges
+from ssui.tui.form.screen import RecordForm
 from ssui.tui.keys import binding_ids as binding_ids  # the CLI reads it here
 from ssui.tui.messages import EntityChanged, SyncNow, TaskFailed, WatchArrived, failure
+from ssui.tui.notices import NoticeLog
 from ssui.tui.screens.connect import ConnectScreen
 from ssui.tui.screens.main import MainScreen
-from ssui.tui.sync_state import SyncState, describe
+from ssui.tui.screens.notifications import NotificationsScreen
+from ssui.tui.screens.watch_settings import WatchSettingsScreen
+from ssui.tui.sync_state import SyncState, describe, stop_banner
+from ssui.tui.watching import Watching
 
 if TYPE_CHECKING:
     from ssui.mirror.watch import WatchBatch
@@ -67,19 +77,31 @@ class SsuiApp(App[None]):
         Binding("colon", "command_palette", "Commands", id="ssui.commands"),
         Binding("A", "show_latest", "Latest activity", id="ssui.activity.latest",
                 tooltip="Show the events of the last toast in the Activity tab"),
+        Binding("ctrl+l,L", "show_notifications", "Notifications log", show=False,
+                id="ssui.notifications", tooltip="Every toast and every error of this run"),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # "Latest activity" exists once a toast has announced some, on the main screen.
         if action == "show_latest":
             return self.latest_events is not None and isinstance(self.screen, MainScreen)
+        if action == "watch_settings":
+            return self.watching is not None and isinstance(self.screen, MainScreen)
         return True
 
     def __init__(self, session: AccountSession | None, read_only: bool = False, *,
                  keymap: Mapping[str, str] | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 watch: WatchPrefs | None = None) -> None:
+        """``watch`` holds the session's watch settings (default: for this run only)."""
         super().__init__()
         self.session = session
+        self.watch_prefs = watch
+        self.watching: Watching | None = None
+        # Every toast and every error of this run, in full (ctrl+l).
+        self.notices = NoticeLog()
+        # What a mirror that stopped syncing waits for the user to fix.
+        self.sync_stop: NeedsUser | None = None
         # HTTP transport for connections made here (tests); None means the network.
         self.transport = transport
         # A session opened here (from the connection screen) is closed here too.
@@ -125,6 +147,7 @@ class SsuiApp(App[None]):
             return
         self.session = AccountSession.open(connection, transport=self.transport)
         self._owns_session = True
+        self.watch_prefs = WatchPrefs.of(connection)
         self._open()
 
     async def on_unmount(self) -> None:
@@ -132,14 +155,20 @@ class SsuiApp(App[None]):
             await self.session.aclose()
 
     def _open(self) -> None:
+        assert self.session is not None
+        self.watching = Watching(self.watch_prefs or WatchPrefs(), self.session.store)
         self.push_screen(self.main_screen())
         if self.mirror is not None:
+            self.watching.apply(self.mirror)
             self.mirror.on_change(self._mirror_changed)
             self.mirror.on_batch(self._mirror_batch)
+            self.mirror.on_stream(self._stream_changed)
+            self.mirror.on_trouble(self._trouble)
             self._start_mirror()
 
     def _start_mirror(self) -> None:
         self.sync_error = None
+        self.sync_stop = None
         self.run_worker(self._keep_mirror_fresh(), group=MIRROR_GROUP, exclusive=True,
                         exit_on_error=False, description="keep the mirror fresh")
 
@@ -168,7 +197,8 @@ class SsuiApp(App[None]):
     def main_screen(self) -> MainScreen:
         assert self.session is not None
         return MainScreen(self.session, read_only=self.read_only,
-                          sync_state=self.sync_state if self.mirror is not None else None)
+                          sync_state=self.sync_state if self.mirror is not None else None,
+                          watching=self.watching)
 
     async def _keep_mirror_fresh(self) -> None:
         assert self.mirror is not None
@@ -186,13 +216,18 @@ class SsuiApp(App[None]):
 
     def sync_state(self) -> SyncState:
         """What the header says about the mirror right now."""
-        streams = self.mirror.scheduler.streams.values() if self.mirror is not None else None
+        streams = [s for s in self.mirror.scheduler.streams.values() if s.enabled] if (
+            self.mirror is not None) else None
         quota = getattr(getattr(self.mirror, "client", None), "quota", None)
         retry = self.mirror.first_sync_retry if self.mirror is not None else None
         budget = getattr(getattr(self.mirror, "scheduler", None), "budget", None)
         share = round(budget.daily_quota * budget.daily_share) if budget is not None else None
-        return describe(streams, self.sync_progress, quota, self.sync_error,
-                        first_sync_retry=retry, budget=share)
+        state = describe(streams, self.sync_progress, quota, self.sync_error,
+                         first_sync_retry=retry, budget=share)
+        fix = (f"fix {SECRET_KEY_ENV}" if self.connection_name == ENVIRONMENT_ONLY else
+               f"run ssui login --name {self.connection_name}")
+        return replace(state, banner=stop_banner(streams, self.sync_error, self.sync_stop,
+                                                 fix_credentials=fix))
 
     # -- mirror messages -------------------------------------------------------------------
 
@@ -218,15 +253,22 @@ class SsuiApp(App[None]):
 
     @on(WatchArrived)
     def _watch_arrived(self, event: WatchArrived) -> None:
-        events = event.batch.events
-        if not events:
+        watching = self.watching
+        # What the watch settings leave out is neither shown live nor toasted.
+        arrived = watching.admitted(event.batch.events) if watching else event.batch.events
+        if not arrived:
             return
         main = self.main
         if main is not None:
-            main.events_arrived(len(events))
+            main.events_arrived(len(arrived))
+        events = [e for e in arrived if watching is None or watching.toasts(e)]
+        if not events:
+            return
         seqs = [e.seq for e in events if e.seq is not None]
         if seqs:
-            self.latest_events = EventQuery(after=min(seqs) - 1)
+            only = tuple(sorted({str(e.kind) for e in events})) if len(events) < len(
+                arrived) else ()
+            self.latest_events = EventQuery(after=min(seqs) - 1, kinds=only)
             self.refresh_bindings()
         kinds = Counter(e.kind for e in events)
         summary = ", ".join(kind.counted(n) for kind, n in kinds.most_common())
@@ -252,6 +294,7 @@ class SsuiApp(App[None]):
         failed = failure(event)
         if failed is not None:
             self.sync_error = failed.text
+            self.sync_stop = user_must_fix(failed.error) if failed.error else None
             self.notify(printable(f"The mirror stopped syncing: {failed.text}"),
                         title="Sync stopped", severity="error", timeout=10, markup=False)
 
@@ -261,7 +304,87 @@ class SsuiApp(App[None]):
         self.notify(printable(event.text), title=f"Failed {event.what}", severity="error",
                     markup=False)
 
+    def _stream_changed(self, stream: Stream) -> None:
+        # A stream started, succeeded or failed: the header and the banner say so now.
+        main = self.main
+        if main is not None:
+            self.call_later(main.refresh_sync_state)
+
+    def _trouble(self, trouble: Trouble) -> None:
+        """Every failure of the background work goes to the log in full, toasted or not."""
+        if trouble.needs is not None:
+            self.notices.add(f"{trouble.what}: stopped until you act", trouble.text, "error",
+                             toasted=False)
+            return
+        wait = "" if trouble.retry_at is None else \
+            f" in {max(0, round(trouble.retry_at - time.monotonic()))} s"
+        self.notices.add(f"{trouble.what}: failed, retrying{wait}", trouble.text, "warning",
+                         toasted=False)
+
+    # -- notifications and watch settings --------------------------------------------------
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Show a toast, and keep its whole text in the notifications log."""
+        text = message
+        if markup:
+            try:
+                text = Content.from_markup(message).plain
+            except Exception:  # not markup after all: keep the words as they are
+                text = message
+        self.notices.add(title, text, severity)
+        if timeout is None:
+            super().notify(message, title=title, severity=severity, markup=markup)
+        else:
+            super().notify(message, title=title, severity=severity, timeout=timeout,
+                           markup=markup)
+
+    def action_show_notifications(self) -> None:
+        """Open the log of this run's toasts and errors."""
+        if not isinstance(self.screen, NotificationsScreen):
+            self.push_screen(NotificationsScreen(self.notices))
+
+    def action_watch_settings(self) -> None:
+        """Open the watch settings; saving applies them at once."""
+        if self.watching is None:
+            return
+        budget = getattr(getattr(self.mirror, "scheduler", None), "budget", None)
+        self.push_screen(WatchSettingsScreen(self.watching, daily_quota=getattr(
+            budget, "daily_quota", 50_000)), self._watch_settings_saved)
+
+    def _watch_settings_saved(self, settings: WatchSettings | None) -> None:
+        watching = self.watching
+        if settings is None or watching is None:
+            return
+        watching.apply(self.mirror)
+        main = self.main
+        if main is not None:
+            main.activity.set_scope(watching.scope)
+            main.refresh_sync_state()
+        on = len(settings.streams)
+        where = "in the profile" if watching.prefs.kept else "for this run only"
+        self.notify(f"Watching {on} of 6 · up to {settings.quota_share:.0%} of the daily quota"
+                    f" · saved {where}", title="Watch settings")
+
     # -- keys and commands -----------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit, unless a form holds unsaved changes: then ask (save, discard, keep editing)."""
+        form = next((s for s in reversed(self.screen_stack) if isinstance(s, RecordForm)
+                     and s.dirty), None)
+        if form is None:
+            await super().action_quit()
+            return
+        if form is not self.screen:
+            return  # a dialog over the form is open: answer it first
+
+        def answered(answer: str | None) -> None:
+            if answer == "discard":
+                self.exit()
+            elif answer == "save":
+                form.action_save()
+
+        self.push_screen(UnsavedChanges(form.title_text.removeprefix("Edit ")), answered)
 
     def action_toggle_keys(self) -> None:
         """Show or hide the keys that work here (the focused widget's and the screen's)."""
@@ -287,6 +410,10 @@ class SsuiApp(App[None]):
             help_text = escape(f"{b.tooltip or b.description} · key {shown or key}")
             yield SystemCommand(b.description, help_text,
                                 partial(self.run_action, b.action, active.node))
+        if isinstance(screen, MainScreen) and self.watching is not None and (
+                "ssui.activity.settings" not in seen):
+            yield SystemCommand("Watch settings", "Which watches run and toast, whose new"
+                                " records, how much of the quota", self.action_watch_settings)
         yield from super().get_system_commands(screen)
 
 
@@ -299,14 +426,14 @@ def toast_line(event: WatchEvent) -> str:
 
 
 def run_app(session: AccountSession | None = None, *, read_only: bool = False,
-            keymap: Mapping[str, str] | None = None) -> int:
+            keymap: Mapping[str, str] | None = None, watch: WatchPrefs | None = None) -> int:
     """Run the app on ``session`` until the user quits, then close the session.
 
     A live session opens the account's mirror on disk (it paints at once from what an earlier
     run synced) and keeps it fresh; an offline one browses its store; with none, the app
     starts on the connection screen. Returns the exit status for the ``ssui`` command.
     """
-    app = SsuiApp(session, read_only, keymap=keymap)
+    app = SsuiApp(session, read_only, keymap=keymap, watch=watch)
     try:
         app.run()
     finally:

@@ -23,9 +23,14 @@ from textual.screen import ModalScreen, Screen
 
 import ssui.tui
 from ssui.config import config_paths
+from ssui.tui.form.dialogs import ClashRow, ConflictScreen
+from ssui.tui.form.inputs import ReferenceInput
+from ssui.tui.form.links import LeadLinks, LinkList
+from ssui.tui.form.screen import RecordForm
 from ssui.tui.screens.activity_filter import ActivityFilterScreen
 from ssui.tui.screens.filter import FilterScreen
 from ssui.tui.screens.main import MainScreen
+from ssui.tui.screens.watch_settings import WatchSettingsScreen
 from ssui.tui.widgets.activity_feed import ActivityFeed
 from ssui.tui.widgets.entity_browser import EntityBrowser
 from ssui.tui.widgets.record_detail import RecordDetail
@@ -42,7 +47,11 @@ INSIDE: dict[type[DOMNode], tuple[type[DOMNode], ...]] = {
     RecordDetail: (EntityBrowser,),
     EntityBrowser: (MainScreen,),
     ActivityFeed: (MainScreen,),
-    RecordPicker: (FilterScreen, ActivityFilterScreen),
+    RecordPicker: (FilterScreen, ActivityFilterScreen, WatchSettingsScreen),
+    ReferenceInput: (RecordForm, LeadLinks),
+    LeadLinks: (RecordForm,),
+    LinkList: (LeadLinks,),
+    ClashRow: (ConflictScreen,),
 }
 
 
@@ -175,6 +184,8 @@ def keymap_warnings(overrides: Mapping[str, str]) -> list[str]:
             by_key.setdefault(bound.key, []).append(bound)
         for key, bounds in by_key.items():
             for first, second in combinations(bounds, 2):
+                if first.binding.id and first.binding.id == second.binding.id:
+                    continue  # one command's forms (e.g. a write and its read-only refusal)
                 if (first.binding.id or second.binding.id) and first.target != second.target:
                     lines[f"{key} is bound to both {first.name} and {second.name} at once;"
                           f" {first.name} wins"] = None

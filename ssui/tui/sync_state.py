@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from ssui.mirror.account import Retry
-from ssui.mirror.scheduler import Stream, StreamStatus
+from ssui.mirror.scheduler import NeedsUser, Stream, StreamStatus
 from ssui.mirror.sync import SyncProgress
 
 
@@ -31,6 +31,8 @@ class SyncState:
     quota: str = ""
     detail: str = ""
     quota_detail: str = ""
+    # The banner's line while work stopped until the user acts ("" while nothing did).
+    banner: str = ""
 
 
 class Quota(Protocol):
@@ -105,3 +107,27 @@ def _line(streams: Iterable[Stream] | None, progress: SyncProgress | None, q: st
 def _wait(at: float, now: float) -> str:
     seconds = max(0, math.ceil(at - now))
     return f"{seconds} s" if seconds < 120 else f"{math.ceil(seconds / 60)} min"
+
+
+def stop_banner(streams: Iterable[Stream] | None, error: str | None = None,
+                error_needs: NeedsUser | None = None, *,
+                fix_credentials: str = "run ssui login") -> str:
+    """The banner's line when work stopped until the user acts ("" while nothing did).
+
+    A stream stops for wrong credentials or a spent daily quota; the whole mirror stops when
+    its first sync meets one of them (``error``, what it needs in ``error_needs``).
+    """
+    stopped = [s for s in streams or () if s.status is StreamStatus.STOPPED]
+    needs = error_needs if error else next((s.needs for s in stopped if s.needs), None)
+    if not (stopped or error):
+        return ""
+    what = "Sync stopped" if error else "Watches stopped"
+    # What to do comes first, so that 80 columns show it; the full error is in the log.
+    if needs is NeedsUser.CREDENTIALS:
+        todo = f"SharpSpring refused the ID or key · {fix_credentials}, then press r"
+    elif needs is NeedsUser.QUOTA:
+        todo = "today's API quota is used up · press r after midnight UTC"
+    else:
+        reason = error or next((s.last_error for s in stopped if s.last_error), "")
+        todo = f"{reason} · press r to try again"
+    return f"✖ {what}: {todo} · ctrl+l: the full error"

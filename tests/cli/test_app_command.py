@@ -13,7 +13,7 @@ from cli_fakes import SECRET, connection
 
 import ssui.cli.profiles
 from ssui.cli import main
-from ssui.config import check_connection, save_profile
+from ssui.config import WatchPrefs, check_connection, save_profile
 from ssui.session import AccountSession
 
 
@@ -24,8 +24,10 @@ def fake_app(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     module = types.ModuleType("ssui.tui.app")
 
     def run_app(session: AccountSession | None, *, read_only: bool,
-                keymap: dict[str, str]) -> int:
+                keymap: dict[str, str], watch: WatchPrefs | None = None) -> int:
         runs.append({"connection": session and session.connection, "read_only": read_only})
+        if watch is not None:
+            runs[-1]["watch"] = watch
         if session is not None:
             asyncio.run(session.aclose())  # as the real app does when it quits
         return 0
@@ -60,6 +62,7 @@ def test_ssui_opens_the_app_on_the_resolved_connection(fake_app: list[dict[str, 
     assert run["connection"].name == "work"
     assert run["connection"].secret_key.get_secret_value() == SECRET
     assert run["read_only"] is True
+    assert run["watch"].kept and run["watch"].profile == "work"  # its settings are saved there
 
 
 def test_ssui_sandbox_opens_the_app_on_a_live_local_sandbox(
@@ -68,8 +71,10 @@ def test_ssui_sandbox_opens_the_app_on_a_live_local_sandbox(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the sandbox's database
     checked: list[str] = []
 
-    def run_app(session: AccountSession, *, read_only: bool, keymap: dict[str, str]) -> int:
+    def run_app(session: AccountSession, *, read_only: bool, keymap: dict[str, str],
+                watch: WatchPrefs) -> int:
         assert session.connection is not None
+        assert not watch.kept  # no saved profile: settings for this run only
         asyncio.run(check_connection(session.connection))  # the sandbox answers meanwhile
         asyncio.run(session.aclose())
         checked.append(session.connection.base_url)

@@ -129,3 +129,22 @@ def test_display_name_falls_back_from_name_to_email_to_id() -> None:
     assert LEAD.display_name({"firstName": "Ann", "lastName": "Lee"}) == "Ann Lee"
     assert LEAD.display_name({"firstName": None, "emailAddress": "a@b.io"}) == "a@b.io"
     assert LEAD.display_name({"id": 7}) == "Lead #7"
+
+
+def test_form_sections_name_each_writable_field_of_their_entity_once() -> None:
+    from ssui.entities import BROWSABLE
+
+    for e in BROWSABLE:
+        named = [n for _, names in e.sections for n in names]
+        assert len(named) == len(set(named)), e.key
+        assert all(e.has_field(n) and e.field(n).settable for n in named), e.key
+        left = [f.name for f in e.writable_fields if f.name not in named and not f.custom]
+        assert left == [], f"{e.key}: {left} are in no section"
+
+
+def test_custom_fields_keep_their_shape_and_length() -> None:
+    from ssui.entities.custom import custom_field
+
+    f = custom_field({"systemName": "alt_email", "label": "Alt email", "dataType": "email",
+                      "dataLength": "80"})
+    assert (f.format, f.max_length) == ("email", 80)

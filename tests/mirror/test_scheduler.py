@@ -139,3 +139,31 @@ def test_a_deferred_stream_waits_one_interval_before_its_first_run() -> None:
     assert [st.name for st in s.due()] == ["cheap"]
     clock.t += s.streams["costly"].interval
     assert "costly" in [st.name for st in s.due()]
+
+
+def test_a_larger_share_shortens_the_wait_now_not_after_the_next_long_one() -> None:
+    clock = FakeClock()
+    s = Scheduler([Stream("activity", _noop, share=0.7), Stream("leads", _noop, share=0.3)],
+                  Budget(daily_share=0.2), clock=clock)
+    for st in s.streams.values():
+        st.next_due = clock.t + st.interval  # each just ran
+    slow = s.streams["activity"].interval
+    s.set_budget(Budget(daily_share=0.5))
+    fast = s.streams["activity"].interval
+    assert fast < slow / 2 and s.streams["activity"].next_due == clock.t + fast
+    assert s.planned_calls_per_day() <= 50_000 * 0.5 + 1
+
+
+def test_a_stream_turned_off_makes_no_calls_and_its_share_goes_to_the_others() -> None:
+    clock = FakeClock()
+    s = Scheduler([Stream("activity", _noop, share=0.5), Stream("leads", _noop, share=0.5)],
+                  clock=clock)
+    shared = s.streams["leads"].interval
+    s.enable("activity", False)
+    assert s.streams["leads"].interval == shared / 2
+    assert [st.name for st in s.due()] == ["leads"]
+    s.refresh_now()  # r polls what is on
+    assert [st.name for st in s.due()] == ["leads"]
+    assert s.planned_calls_per_day() == 86_400 / s.streams["leads"].interval
+    s.enable("activity")
+    assert "activity" in [st.name for st in s.due()]  # on again: runs at once

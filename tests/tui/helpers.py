@@ -43,6 +43,15 @@ class FakeMirror:
     def on_batch(self, callback: Callable[[Any], None]) -> None:
         self.batch_listeners.append(callback)
 
+    def on_stream(self, callback: Callable[[Any], None]) -> None:
+        pass
+
+    def on_trouble(self, callback: Callable[[Any], None]) -> None:
+        pass
+
+    def watch_only(self, watches: Any, quota_share: float | None = None) -> None:
+        pass
+
     def changed(self, key: str) -> None:
         for cb in self.change_listeners:
             cb(key)

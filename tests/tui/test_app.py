@@ -40,8 +40,9 @@ def new_leads(store: MirrorStore, first_id: int, n: int) -> None:
 
 
 def test_no_action_is_reachable_only_through_a_chord() -> None:
+    # shift+tab counts as a plain key: every terminal sends it as one (back-tab, CSI Z).
     for b_id, keys in binding_ids().items():
-        assert any("+" not in k for k in keys.split(",")), b_id
+        assert any("+" not in k or k == "shift+tab" for k in keys.split(",")), b_id
 
 
 async def test_a_keymap_remaps_a_key_by_binding_id(make_app: AppMaker) -> None:
@@ -106,7 +107,6 @@ async def test_read_only_is_shown_and_reaches_the_browsers(make_app: AppMaker) -
 
 def test_nothing_unbuilt_has_a_key() -> None:
     ids = binding_ids()
-    assert not [i for i in ids if i.startswith("ssui.record.")]  # the record form comes later
     assert "ssui.view.console" not in ids  # the console comes later
 
 

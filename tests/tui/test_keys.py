@@ -117,10 +117,12 @@ def test_a_modal_screen_shuts_out_the_app_bindings_except_priority_ones() -> Non
     assert keymap_warnings({"ssui.filter.apply": "q"}) == []  # q quits only outside the form
     [line] = keymap_warnings({"ssui.filter.apply": "ctrl+q"})
     assert "ssui.filter.apply" in line
-    # The picker sits in both filter forms: the warning names each form's cancel.
+    # The picker sits in both filter forms and the watch settings: the warning names each
+    # form's cancel.
     lines = keymap_warnings({"ssui.picker.next": "escape"})
-    assert len(lines) == 2 and all("ssui.picker.next" in line for line in lines)
-    assert {"ssui.filter.cancel", "ssui.activity_filter.cancel"} == {
+    assert len(lines) == 3 and all("ssui.picker.next" in line for line in lines)
+    assert {"ssui.filter.cancel", "ssui.activity_filter.cancel",
+            "ssui.watch_settings.cancel"} == {
         word for line in lines for word in line.split() if word.endswith(".cancel")}
 
 

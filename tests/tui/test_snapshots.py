@@ -6,11 +6,17 @@ Update after an intended change with ``pytest tests/tui --snapshot-update`` and 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from ssui.config import WatchPrefs, WatchSettings
+from ssui.config.paths import CONFIG_DIR_ENV
+from ssui.mirror import MirrorStore
+from ssui.session import AccountSession
 from ssui.tui.app import SsuiApp
 from ssui.tui.screens.main import MainScreen
 
@@ -96,3 +102,30 @@ def test_the_activity_feed(snap_compare: Compare, make_app: AppMaker) -> None:
 
 def test_the_keys_panel(snap_compare: Compare, make_app: AppMaker) -> None:
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=keys("question_mark"))
+
+
+def test_the_watch_settings_at_80x24(snap_compare: Compare, store: MirrorStore,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CONFIG_DIR_ENV, "/home/you/.config/ssui")  # the path it names
+    prefs = WatchPrefs(WatchSettings(streams=("forms", "leads", "opportunities"),
+                                     toasts=("forms", "opportunities"), owner="mine"),
+                       profile="acme-test", me="maya@example.com")
+    app = SsuiApp(AccountSession("acme-test", store), watch=prefs)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("5", "w"))
+
+
+def test_the_notifications_log(snap_compare: Compare, make_app: AppMaker) -> None:
+    app = make_app()
+    at = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
+    log = app.notices
+    log.add("Form filled", "Contact Us · Jane Doe <jane@example.com>", at=at)
+    log.add("activity: failed, retrying in 4 s", "SharpSpring error 107: Too many calls per"
+            " second. Too many calls per second.", "warning", toasted=False,
+            at=at + timedelta(seconds=40))
+    log.add("New activity", "12 form fills, 3 new leads · A shows them",
+            at=at + timedelta(minutes=2))
+    log.add("activity: stopped until you act", "SharpSpring error 105: Invalid secret key —"
+            " Check the account ID and secret key. The watches stay stopped until the key is"
+            " fixed and r is pressed; nothing of this message is cut off, however long it is.",
+            "error", toasted=False, at=at + timedelta(minutes=3))
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys("ctrl+l"))

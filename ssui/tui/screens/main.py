@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,17 +15,24 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
+from ssui.api.errors import OutcomeUnknownError, SharpSpringError
 from ssui.entities import BROWSABLE
 from ssui.mirror.event_log import EventQuery
+from ssui.mirror.events import WatchKind
 from ssui.session import AccountSession
+from ssui.text import printable
 from ssui.tui.browse_state import ActiveFilter
+from ssui.tui.form.dialogs import ConfirmDelete
+from ssui.tui.form.screen import RecordForm, Saved, record_title
 from ssui.tui.names import NameResolver
 from ssui.tui.screens.activity_filter import ActivityFilterScreen, Chosen
 from ssui.tui.screens.filter import FilterScreen
 from ssui.tui.sync_state import SyncState, describe
+from ssui.tui.watching import Watching
 from ssui.tui.widgets.activity_feed import ActivityFeed
 from ssui.tui.widgets.app_header import AppHeader
 from ssui.tui.widgets.entity_browser import EntityBrowser
+from ssui.tui.widgets.stop_banner import StopBanner
 
 # Views that are planned but not built yet: shown, marked, and explained.
 COMING: tuple[tuple[str, str, str], ...] = (
@@ -51,9 +58,11 @@ class MainScreen(Screen[None]):
     ]
 
     def __init__(self, session: AccountSession, *, read_only: bool = False,
-                 sync_state: Callable[[], SyncState] | None = None) -> None:
+                 sync_state: Callable[[], SyncState] | None = None,
+                 watching: Watching | None = None) -> None:
         super().__init__()
         self.session = session
+        self.watching = watching
         self.store = session.store
         self.connection_name = session.name
         self.read_only = read_only
@@ -61,15 +70,28 @@ class MainScreen(Screen[None]):
         self.resolver = NameResolver(session.store)
         self._settled = False
 
+    @property
+    def write_refusal(self) -> str | None:
+        """Why records cannot be written here (None when they can)."""
+        if self.read_only:
+            return "read-only connection"
+        if not self.session.live:
+            return "offline: no connection to SharpSpring to write through"
+        return None
+
     def compose(self) -> ComposeResult:
         yield AppHeader(self.connection_name, read_only=self.read_only)
+        yield StopBanner(id="stop-banner")
         with TabbedContent(id="views"):
             for e in BROWSABLE:
                 with TabPane(e.plural, id=f"view-{e.key}"):
                     yield EntityBrowser(self.store, e.key, resolver=self.resolver,
-                                        read_only=self.read_only, id=f"browse-{e.key}")
+                                        read_only=self.read_only,
+                                        write_refusal=self.write_refusal,
+                                        id=f"browse-{e.key}")
             with TabPane("Activity", id="view-activity"):
-                yield ActivityFeed(self.store, resolver=self.resolver, id="activity")
+                yield ActivityFeed(self.store, resolver=self.resolver, id="activity",
+                                   scope=self.watching.scope if self.watching else None)
             for key, title, text in COMING:
                 with TabPane(f"{title} [dim]soon[/]", id=f"view-{key}"), Vertical(
                         classes="coming"):
@@ -146,6 +168,7 @@ class MainScreen(Screen[None]):
     def refresh_sync_state(self) -> None:
         state = self.sync_state() if self.sync_state is not None else describe(None)
         self.query_one(AppHeader).show(state)
+        self.query_one(StopBanner).show(state.banner)
 
     def events_arrived(self, n: int) -> None:
         """The event log gained ``n`` events: the Activity tab shows them."""
@@ -183,4 +206,87 @@ class MainScreen(Screen[None]):
                 feed.show(replace(result[0], search=feed.query_.search), result[1])
             feed.focus_table()
 
-        self.app.push_screen(ActivityFilterScreen(self.store, feed.query_), done)
+        w = self.watching
+        kinds = [k for k in WatchKind if k in feed.scope.kinds]
+        self.app.push_screen(ActivityFilterScreen(
+            self.store, feed.query_, kinds=kinds, mine=w.me if w else None,
+            mine_label=w.mine_label() if w else "", no_mine_hint=w.no_mine_hint() if w else ""),
+            done)
+
+    # -- writes ----------------------------------------------------------------------------
+
+    @on(EntityBrowser.WriteRequested)
+    def _write_requested(self, event: EntityBrowser.WriteRequested) -> None:
+        browser, mirror = event.browser, self.session.mirror
+        if mirror is None or self.write_refusal is not None:
+            return
+        entity = browser.entity
+        if event.what == "delete":
+            if event.record is not None:
+                self._confirm_delete(browser, event.record)
+            return
+        record = None
+        if event.what == "edit":
+            if event.record is None:
+                return
+            record = self.store.get(entity.key, event.record["id"]) or event.record
+
+        def done(saved: Saved | None) -> None:
+            browser.focus_table()
+            if saved is None:
+                return
+            target = self.browser(saved.entity_key) if saved.entity_key != entity.key else (
+                browser)
+            if target is not browser:
+                self.action_show_view(saved.entity_key)
+            target.show_saved(saved.record_id)
+            shown = self.store.get(saved.entity_key, saved.record_id) or saved.record or {}
+            title = record_title(self.store.entity(saved.entity_key), shown)
+            verb = "Created" if saved.created else "Saved"
+            extra = []
+            if saved.note:
+                extra.append(saved.note)
+            if saved.stale:
+                extra.append("reading it back failed; retrying in the background")
+            if saved.note.startswith("opened"):
+                self.notify(printable(f"{title}: {saved.note}"), markup=False)
+                return
+            self.notify(printable(f"{verb} {title}" + (f" ({'; '.join(extra)})" if extra
+                                                       else "")), markup=False)
+
+        self.app.push_screen(RecordForm(self.store, mirror, entity.key, record,
+                                        resolver=self.resolver), done)
+
+    def _confirm_delete(self, browser: EntityBrowser, record: dict[str, Any]) -> None:
+        entity = browser.entity
+        title = record_title(entity, record)
+
+        def answered(yes: bool | None) -> None:
+            browser.focus_table()
+            if yes:
+                self.run_worker(self._delete(browser, record["id"], title),
+                                group="delete", exit_on_error=False,
+                                description=f"deleting {title}")
+
+        self.app.push_screen(ConfirmDelete(title), answered)
+
+    async def _delete(self, browser: EntityBrowser, record_id: int, title: str) -> None:
+        mirror = self.session.mirror
+        assert mirror is not None
+        try:
+            (out,) = await mirror.delete(browser.entity.key, [record_id])
+        except OutcomeUnknownError:
+            self.notify(printable(f"The connection dropped while deleting {title}: it may or "
+                                  "may not be deleted. r refreshes the list to see."),
+                        severity="warning", title="Delete: outcome unknown", markup=False,
+                        timeout=12)
+            return
+        except SharpSpringError as exc:
+            self.notify(printable(f"{title} was not deleted: {exc}"), severity="error",
+                        title="Delete failed", markup=False, timeout=10)
+            return
+        if out.success:
+            self.notify(printable(f"Deleted {title}"), markup=False)
+        else:
+            self.notify(printable(f"{title} was not deleted: {out.error}"), severity="error",
+                        title="Delete failed", markup=False, timeout=10)

@@ -21,9 +21,10 @@ from textual.widgets import Input, Static
 from ssui.mirror import MirrorStore
 from ssui.mirror.event_log import EventQuery
 from ssui.mirror.events import WatchKind
+from ssui.mirror.watch_scope import WatchScope
 from ssui.tui.activity_rows import ACTIVITY, EVENT, EventRows, opens
 from ssui.tui.data_text import data_text
-from ssui.tui.messages import TaskFailed
+from ssui.tui.messages import SyncNow, TaskFailed
 from ssui.tui.names import NameResolver
 from ssui.tui.widgets.css import list_view_css
 from ssui.tui.widgets.record_table import BLOCK, RecordTable
@@ -39,6 +40,9 @@ class ActivityFeed(Widget):
         Binding("f", "filter", "Filter", id="ssui.activity.filter"),
         Binding("F", "clear_filters", "Clear filters", id="ssui.activity.filter.clear"),
         Binding("p", "pause", "Pause", id="ssui.activity.pause"),
+        Binding("w", "app.watch_settings", "Watch settings", id="ssui.activity.settings",
+                tooltip="Which watches run and toast, whose new records, how much quota"),
+        Binding("r", "refresh", "Refresh now", show=False, id="ssui.activity.refresh"),
         Binding("escape", "back", "Back", show=False, id="ssui.activity.back"),
     ]
 
@@ -58,17 +62,21 @@ class ActivityFeed(Widget):
             self.feed = feed
 
     def __init__(self, store: MirrorStore, *, resolver: NameResolver | None = None,
-                 id: str | None = None) -> None:
+                 scope: WatchScope | None = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.store = store
         self.resolver = resolver or NameResolver(store)
         self.query_ = EventQuery()
+        # What the watch settings let through; the user's filters narrow it further.
+        self.scope = scope or WatchScope()
         self.owner_name = ""
         self.count = 0
         self.new_rows = 0
         self.paused = False
         self.waiting = 0
         self.error: str | None = None
+        # What the status line, badge and chips show now (to redraw only what changed).
+        self._shown: tuple[str, str, str, bool] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="feed"):
@@ -106,7 +114,7 @@ class ActivityFeed(Widget):
         ``follow`` False keeps the cursor on the event it is on, at the same place on screen.
         """
         table = self.table
-        rows = EventRows(self.store, self.query_)
+        rows = EventRows(self.store, self.scope.narrow(self.query_))
         highlighted = table.highlighted
         try:
             old = self.count
@@ -144,7 +152,9 @@ class ActivityFeed(Widget):
         if self.error:
             return f"Could not read the activity: {self.error}"
         parts = []
-        if self.count == 0:
+        if self.count == 0 and not self.scope.streams:
+            parts.append("Every watch is off: w turns them on")
+        elif self.count == 0:
             parts.append("No matching events" if self._narrowed else
                          "No activity in the mirror yet: new leads, form fills, page visits "
                          "and email opens appear here as they happen")
@@ -158,9 +168,14 @@ class ActivityFeed(Widget):
         return "  ·  ".join(parts)
 
     @property
-    def _narrowed(self) -> bool:
+    def _filtered(self) -> bool:
+        """True while the user's own filters or search narrow the feed."""
         q = self.query_
         return bool(q.kinds or q.owner_id is not None or q.search or q.after)
+
+    @property
+    def _narrowed(self) -> bool:
+        return self._filtered or not self.scope.everything
 
     def chips_text(self) -> str:
         q = self.query_
@@ -171,18 +186,36 @@ class ActivityFeed(Widget):
             chips.append(f"Owner is {self.owner_name or f'#{q.owner_id}'}")
         if q.after:
             chips.append("Only the events of that toast")
+        left_out = [k.label for k in WatchKind if k not in self.scope.kinds]
+        if left_out:
+            chips.append("Not watched: " + ", ".join(left_out) + " (w changes)")
+        if self.scope.owner_id is not None:
+            owner = self.resolver.name("user_profile", self.scope.owner_id)
+            chips.append(f"New records of {owner or f'#{self.scope.owner_id}'} only (w changes)")
         return "   ".join(f"▸ {c}" for c in chips)
 
     def _show_status(self) -> None:
-        self.query_one("#status", Static).update(data_text(self.status_text()))
-        self.query_one("#status", Static).set_class(self.error is not None, "-error")
-        badge = self.query_one("#badge", Static)
-        badge.update(f"+{self.new_rows:,} new" if self.new_rows else "")
-        badge.set_class(bool(self.new_rows), "-new")
+        """Update the status line, badge and chips; only what changed is redrawn (a cursor
+        key must not cost a layout pass)."""
+        text = self.status_text()
+        badge_text = f"+{self.new_rows:,} new" if self.new_rows else ""
         chips = self.chips_text()
-        box = self.query_one("#chips", Static)
-        box.update(data_text(chips))
-        box.set_class(not chips, "-hidden")
+        shown = (text, badge_text, chips, self.error is not None)
+        if shown == self._shown:
+            return
+        old, self._shown = self._shown, shown
+        status = self.query_one("#status", Static)
+        # The status line is one row of fixed width: no layout pass for a new text.
+        status.update(data_text(text), layout=False)
+        status.set_class(self.error is not None, "-error")
+        if old is None or old[1] != badge_text:
+            badge = self.query_one("#badge", Static)
+            badge.update(badge_text)
+            badge.set_class(bool(self.new_rows), "-new")
+        if old is None or old[2] != chips:
+            box = self.query_one("#chips", Static)
+            box.update(data_text(chips))
+            box.set_class(not chips, "-hidden")
 
     # -- filters ---------------------------------------------------------------------------
 
@@ -195,6 +228,13 @@ class ActivityFeed(Widget):
             self.search_input.value = query.search
         self.refresh_bindings()
         self.reload()
+
+    def set_scope(self, scope: WatchScope) -> None:
+        """Show what ``scope`` lets through (the watch settings changed)."""
+        if scope != self.scope:
+            self.scope = scope
+            self.new_rows = 0
+            self.reload()
 
     def _search_typed(self, value: str) -> None:
         if value != self.query_.search:
@@ -233,11 +273,14 @@ class ActivityFeed(Widget):
     # -- actions ---------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action != "clear_filters" or self._narrowed
+        return action != "clear_filters" or self._filtered
 
     def action_search(self) -> None:
         self.query_one("#searchbar").set_class(False, "-hidden")
         self.search_input.focus()
+
+    def action_refresh(self) -> None:
+        self.post_message(SyncNow())
 
     def action_filter(self) -> None:
         self.post_message(self.FilterRequested(self))

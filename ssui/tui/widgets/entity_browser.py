@@ -64,6 +64,16 @@ class EntityBrowser(Widget):
         Binding("v", "flip_split", "Split ↔", id="ssui.detail.flip"),
         Binding("r", "refresh", "Refresh now", show=False, id="ssui.refresh"),
         Binding("escape", "back", "Back", show=False, id="ssui.back"),
+        Binding("n", "write('new')", "New", id="ssui.record.new",
+                tooltip="Create a record of this tab's kind"),
+        Binding("e", "write('edit')", "Edit", id="ssui.record.edit",
+                tooltip="Edit the record at the cursor"),
+        Binding("ctrl+d,delete", "write('delete')", "Delete", id="ssui.record.delete",
+                tooltip="Delete the record at the cursor (asks first)"),
+        # On a connection that cannot write, the same keys (same ids, so a keymap moves
+        # them too) only say why; they show nowhere.
+        *(Binding(key, "refuse_write", "", show=False, system=True, id=f"ssui.record.{what}")
+          for key, what in (("n", "new"), ("e", "edit"), ("ctrl+d,delete", "delete"))),
     ]
 
     detail_open: var[bool] = var(False)
@@ -83,6 +93,14 @@ class EntityBrowser(Widget):
     class FilterRequested(_Message):
         """The user asked to edit this browser's filters (the screen shows the form)."""
 
+    class WriteRequested(_Message):
+        """The user asked to create, edit or delete a record (the screen shows the form)."""
+
+        def __init__(self, browser: EntityBrowser, what: str, record: Record | None) -> None:
+            super().__init__(browser)
+            self.what = what
+            self.record = record
+
     class Ready(_Message):
         """The list shows its first rows."""
 
@@ -96,13 +114,16 @@ class EntityBrowser(Widget):
 
     def __init__(self, store: MirrorStore, entity_key: str, *,
                  resolver: NameResolver | None = None, read_only: bool = False,
-                 name: str | None = None, id: str | None = None,
+                 write_refusal: str | None = None, name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.store = store
         self.entity: Entity = store.entity(entity_key)
         self.resolver = resolver or NameResolver(store)
         self.read_only = read_only
+        # Why this browser cannot write (None when it can): said when a write key is pressed.
+        self.write_refusal = write_refusal if write_refusal else (
+            "read-only connection" if read_only else None)
         self.state = BrowseState()
         self.count = 0
         self.total = 0
@@ -112,6 +133,7 @@ class EntityBrowser(Widget):
         self._version = 0
         self._shown: tuple[str, str, str, bool] | None = None
         self._read_seconds = 0.0
+        self._had_record = False
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -232,7 +254,15 @@ class EntityBrowser(Widget):
         if not self.loaded_once:
             self.loaded_once = True
             self.post_message(self.Ready(self))
+        self._bindings_follow_cursor()
         self._show_status()
+
+    def _bindings_follow_cursor(self) -> None:
+        """Edit and Delete show while a record is at the cursor (checked only on a change)."""
+        has = self.table.highlighted is not None
+        if has != self._had_record:
+            self._had_record = has
+            self.refresh_bindings()
 
     def _failed(self, failed: TaskFailed) -> None:
         self.error = failed.text
@@ -383,6 +413,7 @@ class EntityBrowser(Widget):
     @on(RecordTable.RowHighlighted)
     def _highlighted(self, event: RecordTable.RowHighlighted) -> None:
         event.stop()
+        self._bindings_follow_cursor()
         if self.detail_open and event.record is not None:
             self.detail.show(self.entity, event.record)
         self._show_status()
@@ -404,8 +435,36 @@ class EntityBrowser(Widget):
     # -- actions ---------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # "Clear filters" only exists while a filter is set.
-        return action != "clear_filters" or bool(self.state.filters)
+        # "Clear filters" only exists while a filter is set; writes only where they work.
+        if action == "clear_filters":
+            return bool(self.state.filters)
+        if action == "write":
+            return self.write_refusal is None and self._can(str(parameters[0]))
+        if action == "refuse_write":
+            return self.write_refusal is not None
+        return True
+
+    def _can(self, what: str) -> bool:
+        methods = self.entity.methods
+        if what == "new":
+            return methods.create is not None
+        if self.table.highlighted is None:
+            return False
+        return (methods.update if what == "edit" else methods.delete) is not None
+
+    def action_write(self, what: str) -> None:
+        record = None if what == "new" else self.table.highlighted
+        self.post_message(self.WriteRequested(self, what, record))
+
+    def action_refuse_write(self) -> None:
+        self.notify(f"Not possible here: {self.write_refusal}.", severity="warning",
+                    title=self.entity.plural)
+
+    def show_saved(self, record_id: int) -> None:
+        """After a save: the cursor on the record (found even if a search hid it), detail open."""
+        if not self.open_record(record_id):
+            self.reload(keep=self.table.highlighted, cursor=self.table.cursor_row,
+                        keep_screen_row=True)
 
     def action_search(self) -> None:
         self._show_search(True)
