@@ -16,14 +16,16 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
+from textual.screen import Screen
 from textual.widgets import Input
 
 from ssui.api import SharpSpringClient
@@ -32,6 +34,7 @@ from ssui.mirror.account import AccountMirror
 from ssui.sandbox import SandboxConfig, create_app
 from ssui.session import AccountSession
 from ssui.tui.app import SsuiApp
+from ssui.tui.form import showcase
 from ssui.tui.testing import settle
 
 OUT = Path(__file__).resolve().parents[1] / "screenshots"
@@ -45,6 +48,8 @@ class Shot:
     title: str
     keys: tuple[str, ...]
     connect: bool = False
+    # A screen to open first (the form's, which an offline copy cannot reach by keys).
+    screen: Callable[[MirrorStore], Screen[Any]] | None = None
 
 
 DOWN5 = ("down",) * 5
@@ -64,6 +69,12 @@ SHOTS: tuple[Shot, ...] = (
     Shot("opportunities-filter", "Opportunities: filter by owner", ("4", "f", "m", "a", "y")),
     Shot("activity", "Activity", ("5", "down")),
     Shot("keys", "Keys that work here", ("question_mark",)),
+    Shot("lead-form", "Editing a lead", ("tab", "tab", "tab", "tab"),
+         screen=lambda store: showcase.edit_form(store, showcase.lead_at(store, 4))),
+    Shot("lead-form-errors", "A new lead with errors",
+         ("J", "o", "tab", "tab", *"jo@acme", "ctrl+s"), screen=showcase.new_form),
+    Shot("conflict", "A conflict: someone changed the lead meanwhile", (),
+         screen=lambda store: showcase.conflict_dialog(store, showcase.lead_at(store, 4))),
 )
 
 
@@ -90,6 +101,9 @@ async def take(shot: Shot, size: tuple[int, int], out: Path, store: MirrorStore)
     app = SsuiApp(None if shot.connect else AccountSession.offline(store, "sandbox"))
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
+        if shot.screen is not None:
+            await app.push_screen(shot.screen(app.store))
+            await settle(pilot)
         for key in shot.keys:
             await pilot.press(key)
             await settle(pilot)

@@ -18,6 +18,7 @@ from ssui.config.paths import CONFIG_DIR_ENV
 from ssui.mirror import MirrorStore
 from ssui.session import AccountSession
 from ssui.tui.app import SsuiApp
+from ssui.tui.form import showcase
 from ssui.tui.screens.main import MainScreen
 
 from .helpers import settle
@@ -129,3 +130,46 @@ def test_the_notifications_log(snap_compare: Compare, make_app: AppMaker) -> Non
             " fixed and r is pressed; nothing of this message is cut off, however long it is.",
             "error", toasted=False, at=at + timedelta(minutes=3))
     assert snap_compare(app, terminal_size=SIZE, run_before=keys("ctrl+l"))
+
+
+# -- the record form ---------------------------------------------------------------------
+
+
+def push(make: Callable[[MirrorStore], Any], *pressed: str
+         ) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        app = pilot.app
+        assert isinstance(app, SsuiApp)
+        await app.push_screen(make(app.store))
+        await settle(pilot)
+        for key in pressed:
+            await pilot.press(key)
+        await settle(pilot)
+        for box in app.screen.query(Input):
+            box.cursor_blink = False
+    return run
+
+
+def test_the_new_lead_form_at_80x24(snap_compare: Compare, make_app: AppMaker) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=push(
+        showcase.new_form, *"Jane", "tab", *"Doe"))
+
+
+def test_the_lead_form_with_errors(snap_compare: Compare, make_app: AppMaker) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=push(
+        showcase.new_form, *"Jane", "tab", "tab", *"jane@", "tab", "tab", *"CALL-ME", "ctrl+s"))
+
+
+def test_the_conflict_dialog(snap_compare: Compare, make_app: AppMaker) -> None:
+    def conflict(store: MirrorStore) -> Any:
+        return showcase.conflict_dialog(store, showcase.lead_at(store, 2))
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=push(conflict))
+
+
+def test_the_delete_confirmation(snap_compare: Compare, make_app: AppMaker) -> None:
+    def delete(store: MirrorStore) -> Any:
+        return showcase.delete_dialog(store, showcase.lead_at(store, 2))
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=push(delete))

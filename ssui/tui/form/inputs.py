@@ -67,7 +67,14 @@ class ReferenceInput(Widget):
         article = "an" if noun[:1] in "aeio" else "a"
         yield Input(self.name_of(self.value), placeholder=f"type to find {article} {noun}",
                     compact=True, select_on_focus=False)
-        yield OptionList(compact=True)
+        # The list of matches is mounted the first time it is needed: a form has many
+        # references, and most are never opened.
+
+    @property
+    def text(self) -> str:
+        """What the input shows (the chosen name until it is composed)."""
+        found = self.query(Input)
+        return found.first().value if found else self.name_of(self.value)
 
     @property
     def input(self) -> Input:
@@ -75,7 +82,13 @@ class ReferenceInput(Widget):
 
     @property
     def options(self) -> OptionList:
-        return self.query_one(OptionList)
+        found = self.query(OptionList)
+        if found:
+            return found.first()
+        options = OptionList(compact=True)
+        options.display = False
+        self.mount(options)
+        return options
 
     def name_of(self, record_id: int | None) -> str:
         if record_id is None:
@@ -118,7 +131,8 @@ class ReferenceInput(Widget):
 
     def _show_list(self, shown: bool) -> None:
         self._open = shown
-        self.options.display = shown
+        if shown or self.query(OptionList):
+            self.options.display = shown
         self.refresh_bindings()
 
     @on(Input.Changed)
@@ -163,7 +177,7 @@ class ReferenceInput(Widget):
         self.post_message(self.Picked(self))
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
-        if self.input.has_focus:
+        if self.input.has_focus or self.has_focus_within:
             return
         self.settle()
 

@@ -11,6 +11,7 @@ not exist" with a look-up (the connection dropped during a create).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,6 +40,10 @@ from ssui.tui.format import format_value
 from ssui.tui.names import NameResolver
 
 Record = dict[str, Any]
+# Lines built before the first frame (the top of the form, where the focus is); the rest
+# is mounted right after it, this many fields per step, so keys typed meanwhile still land.
+FIRST_SCREEN = 16
+LATER_CHUNK = 10
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,9 @@ class RecordForm(Screen[Saved | None]):
         self.saving = False
         self.existing_id: int | None = None  # the lead a duplicate email belongs to
         self._start: dict[str, Any] = {}
+        # Sections (by grid id) and fields still to mount after the first frame.
+        self._later: list[tuple[str, list[Field]]] = []
+        self.built = False
 
     @property
     def title_text(self) -> str:
@@ -110,21 +118,19 @@ class RecordForm(Screen[Saved | None]):
         yield Static(data_text(self.title_text), id="form-title")
         yield Static(id="form-banner")
         with VerticalScroll(id="form-body"):
-            n = 0
-            for section in sections(self.entity):
+            # The first screenful is built now; the rest right after the first frame.
+            lines = 0
+            for i, section in enumerate(sections(self.entity)):
                 fields = [f for f in section.fields if not (self.creating and f.read_only)]
                 if not fields:
                     continue
                 yield Static(section.title, classes="form-section")
-                with Container(classes="form-grid"):
-                    for f in fields:
-                        n += 1
-                        self.fields[f.name] = f
-                        mark = " *" if f.required and not f.read_only else ""
-                        yield Static(data_text(f"{f.label}{mark}"), classes="field-label")
-                        control = self._control(f, f"f{n}")
-                        self.controls[f.name] = control
-                        yield control
+                now = fields[:max(0, FIRST_SCREEN - lines)]
+                lines += 2 + len(now)
+                with Container(classes="form-grid", id=f"grid-{i}"):
+                    yield from self._row_widgets(now)
+                if len(now) < len(fields):
+                    self._later.append((f"grid-{i}", fields[len(now):]))
             if self.entity.key == "opportunity":
                 yield Static("Leads", classes="form-section")
                 yield LeadLinks(self.store, self.original.get("id"), id="form-leads")
@@ -133,6 +139,34 @@ class RecordForm(Screen[Saved | None]):
             yield Button("Save  ^s", variant="primary", id="form-save", compact=True)
             yield Button("Cancel  esc", id="form-cancel", compact=True)
         yield Footer()
+
+    def _row_widgets(self, fields: list[Field]) -> list[Widget]:
+        """Each field's label and input, registered as the form's controls."""
+        out: list[Widget] = []
+        for f in fields:
+            self.fields[f.name] = f
+            mark = " *" if f.required and not f.read_only else ""
+            out.append(Static(data_text(f"{f.label}{mark}"), classes="field-label"))
+            control = self._control(f, f"f{len(self.fields)}")
+            self.controls[f.name] = control
+            out.append(control)
+        return out
+
+    @work(group="form-build", description="building the form")
+    async def _build_rest(self) -> None:
+        """Mount the fields beyond the first screenful, a few per frame (the user can type
+        meanwhile); each field's start value is noted as it arrives."""
+        await asyncio.sleep(0.02)  # the first frame goes to the screen first
+        for grid_id, fields in self._later:
+            grid = self.query_one(f"#{grid_id}", Container)
+            for start in range(0, len(fields), LATER_CHUNK):
+                chunk = fields[start:start + LATER_CHUNK]
+                await grid.mount_all(self._row_widgets(chunk))
+                names = {f.name for f in chunk}
+                self._start.update({k: v for k, v in self._raw().items() if k in names})
+                await asyncio.sleep(0)
+        self._later = []
+        self.built = True
 
     def _control(self, f: Field, wid: str) -> Widget:
         value = self.original.get(f.name)
@@ -161,6 +195,10 @@ class RecordForm(Screen[Saved | None]):
         first = next((c for f, c in self._editable()), None)
         if first is not None:
             first.focus()
+        if self._later:
+            self._build_rest()
+        else:
+            self.built = True
 
     def _editable(self) -> list[tuple[Field, Widget]]:
         return [(self.fields[n], c) for n, c in self.controls.items()
@@ -179,7 +217,7 @@ class RecordForm(Screen[Saved | None]):
             elif isinstance(c, Checkbox | Select):
                 raw[f.name] = c.value
             elif isinstance(c, ReferenceInput):
-                raw[f.name] = (c.value, c.input.value)
+                raw[f.name] = (c.value, c.text)
         links = self.links
         if links is not None:
             raw["__leads"] = (tuple(links.added), tuple(links.removed))
@@ -236,6 +274,7 @@ class RecordForm(Screen[Saved | None]):
         if message is None:
             self.errors.pop(name, None)
             found.remove()
+            self.query(f"#{mid}-pad").remove()
             control.remove_class("-invalid")
             return
         self.errors[name] = message
@@ -245,7 +284,10 @@ class RecordForm(Screen[Saved | None]):
         else:
             parent = control.parent
             assert isinstance(parent, Widget)
-            parent.mount(Static(data_text(f"↳ {message}"), id=mid, classes="field-error"),
+            # A row of its own under the field: an empty cell under the label, the message
+            # under the input (a cell spanning both would be measured at the label's width).
+            parent.mount(Static(id=f"{mid}-pad", classes="field-pad"),
+                         Static(data_text(f"↳ {message}"), id=mid, classes="field-error"),
                          after=control)
 
     def _field_of(self, widget: Widget | None) -> str | None:
@@ -517,17 +559,5 @@ def _hint(f: Field) -> str:
             return "YYYY-MM-DD, today, +7d"
         case Kind.DATETIME:
             return "YYYY-MM-DD HH:MM (local time)"
-        case Kind.INT:
-            return "whole number"
-        case Kind.DECIMAL:
-            return "number"
-        case Kind.MONEY:
-            return "amount"
-    if f.format == "email":
-        return "name@example.com"
-    if f.format == "url":
-        return "example.com"
-    if f.format == "phone":
-        return "+1 555 0100"
     return ""
 
