@@ -555,3 +555,22 @@ def test_the_inputs_type_is_right_for_each_kind(account: Account) -> None:
     assert parse(LEAD.field("website"), "acme.io/about") == "acme.io/about"
     assert parse(LEAD.field("leadScore"), "1,200") == 1200
 
+
+
+async def test_a_saved_edit_keeps_the_search_that_still_finds_the_record(
+        account: Account) -> None:
+    app = account.app()
+    lead = account.store.page(Query("lead", limit=1, offset=9))[0]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *lead["emailAddress"], "enter")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await type_into(pilot, app, "title", "Kept in view")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        b = browser(app)
+        assert b.state.search == lead["emailAddress"]
+        row = b.table.highlighted
+        assert row is not None and row["id"] == lead["id"] and row["title"] == "Kept in view"

@@ -23,7 +23,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, get_current_worker
 
 from ssui.entities import Entity
-from ssui.mirror import MirrorStore
+from ssui.mirror import Filter, MirrorStore
 from ssui.tui.browse_state import ActiveFilter, BrowseState
 from ssui.tui.data_text import data_text
 from ssui.tui.messages import SyncNow, TaskFailed, failure
@@ -461,10 +461,23 @@ class EntityBrowser(Widget):
                     title=self.entity.plural)
 
     def show_saved(self, record_id: int) -> None:
-        """After a save: the cursor on the record (found even if a search hid it), detail open."""
-        if not self.open_record(record_id):
+        """After a save: the cursor on the record, detail open. The search and filters stay
+        when the record still matches them; otherwise they are cleared so it is in view."""
+        record = self.store.get(self.entity.key, record_id)
+        if record is None:
             self.reload(keep=self.table.highlighted, cursor=self.table.cursor_row,
                         keep_screen_row=True)
+            return
+        q = self.state.query(self.entity.key)
+        if self.state.narrowed and self.store.count(
+                replace(q, filters=(*q.filters, Filter("id", "=", record_id)))):
+            self.new_rows = 0
+            self.reload(keep=record, interactive=True)
+            self.detail_open = True
+            self.detail.show(self.entity, record)
+            self.focus_table()
+            return
+        self.open_record(record_id)
 
     def action_search(self) -> None:
         self._show_search(True)
