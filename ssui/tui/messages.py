@@ -43,6 +43,8 @@ class EntityChanged(Message):
         # it when the answer is yes: the next one must then say everything this one did.
         if not isinstance(message, EntityChanged) or message.entity_key != self.entity_key:
             return False
+        if not self.announce and message.announce:
+            return False  # the sync's quiet rows then news: merged, the rows would be "new"
         message.announce = message.announce or self.announce
         return True
 

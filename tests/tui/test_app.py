@@ -214,6 +214,27 @@ async def test_rows_filling_the_mirror_during_the_first_sync_are_not_announced_a
         assert b.new_rows == 2
 
 
+async def test_the_first_poll_right_after_the_first_sync_does_not_announce_the_sync(
+        make_app: AppMaker, store: MirrorStore) -> None:
+    mirror = FakeMirror(store)
+    app = make_app(mirror)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        b = browser(app)
+        app._progress(SyncProgress(entity="lead", records=300, entities_total=8))
+        await settle(pilot)
+        # The sync's last rows land, then its closing notice and the first poll's notice
+        # arrive back to back (the poll found 2 new leads).
+        new_leads(store, 301, 40)
+        app._progress(SyncProgress(entity="", records=340, done=True))
+        mirror.changed("lead")
+        new_leads(store, 341, 2)
+        mirror.changed("lead")
+        await settle(pilot)
+        assert b.count == 342
+        assert b.new_rows <= 2  # never the sync's 40 rows as "new"
+
+
 async def test_a_failing_mirror_read_becomes_a_toast_and_a_status_line_not_a_crash(
         make_app: AppMaker, store: MirrorStore) -> None:
     app = make_app()

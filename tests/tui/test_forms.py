@@ -119,7 +119,7 @@ async def test_n_creates_a_lead_starting_at_first_name_and_selects_it(account: A
         row = browser(app).table.highlighted
         assert row is not None and row["id"] == made["id"] and row["firstName"] == "Jane"
         assert browser(app).detail_open
-        assert any("Created Lead Jane Doe" in t for t in toasts(app))
+        assert any(t.startswith("Saved Lead Jane Doe") and "(new)" in t for t in toasts(app))
 
 
 async def test_bad_input_is_named_at_its_field_keeps_what_was_typed_and_creates_nothing(

@@ -60,6 +60,7 @@ def test_a_change_replaces_the_queued_one_for_the_same_entity_only() -> None:
     assert not EntityChanged("lead").can_replace(EntityChanged("account"))
     quiet = EntityChanged("lead", announce=False)
     assert quiet.can_replace(EntityChanged("lead", announce=False))
+    assert not quiet.can_replace(EntityChanged("lead"))  # quiet rows, then news: both count
 
 
 async def test_batches_posted_back_to_back_reach_the_app_as_one_toast(

@@ -242,8 +242,7 @@ class MainScreen(Screen[None]):
             target.show_saved(saved.record_id)
             shown = self.store.get(saved.entity_key, saved.record_id) or saved.record or {}
             title = record_title(self.store.entity(saved.entity_key), shown)
-            verb = "Created" if saved.created else "Saved"
-            extra = []
+            extra = ["new"] if saved.created else []
             if saved.note:
                 extra.append(saved.note)
             if saved.stale:
@@ -251,8 +250,8 @@ class MainScreen(Screen[None]):
             if saved.note.startswith("opened"):
                 self.notify(printable(f"{title}: {saved.note}"), markup=False)
                 return
-            self.notify(printable(f"{verb} {title}" + (f" ({'; '.join(extra)})" if extra
-                                                       else "")), markup=False)
+            self.notify(printable(f"Saved {title}" + (f" ({'; '.join(extra)})" if extra
+                                                      else "")), markup=False)
 
         self.app.push_screen(RecordForm(self.store, mirror, entity.key, record,
                                         resolver=self.resolver), done)

@@ -134,6 +134,7 @@ class EntityBrowser(Widget):
         self._shown: tuple[str, str, str, bool] | None = None
         self._read_seconds = 0.0
         self._had_record = False
+        self._quiet_version: int | None = None
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -243,6 +244,8 @@ class EntityBrowser(Widget):
     def _show_loaded(self, r: _Loaded) -> None:
         if r.version != self._version:
             return  # a newer query is on its way
+        if self._quiet_version is not None and r.version >= self._quiet_version:
+            self._quiet_version = None
         self.count, self.total, self.error = r.count, r.total, None
         self.new_rows += r.grew
         table = self.table
@@ -280,6 +283,12 @@ class EntityBrowser(Widget):
 
         With ``announce``, rows beyond the last count show as "+N new".
         """
+        if not announce:
+            # The read this starts counts the rows quietly; a loud notice that comes before
+            # it lands would count from before them, so it stays quiet too.
+            self._quiet_version = self._version + 1
+        elif self._quiet_version is not None:
+            announce = False
         entity = self.store.entity(self.entity.key)
         if entity != self.entity:  # custom fields arrived with the sync
             self.entity = entity
