@@ -271,22 +271,28 @@ async def test_a_picklist_offers_the_fields_choices(account: Account) -> None:
 # -- never lose an edit, never write twice --------------------------------------------------
 
 
+async def save_over_their_city(pilot: Pilot[Any], app: SsuiApp, account: Account,
+                               lead: dict[str, Any]) -> None:
+    """Edit the lead's city and title while another user changes its city in the same second
+    (updateTimestamp unchanged), then save."""
+    await settle(pilot)
+    await open_lead(pilot, app, lead["id"])
+    await pilot.press("e")
+    await settle(pilot)
+    await type_into(pilot, app, "city", "Mine")
+    await type_into(pilot, app, "title", "My title")
+    with account.sandbox.store.transaction():
+        account.sandbox.store.update("lead", lead["id"], {"city": "Theirs"})
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
 async def test_a_same_second_edit_on_the_server_opens_the_conflict_dialog(
         account: Account) -> None:
     app = account.app()
     lead = account.store.page(Query("lead", limit=1, offset=3))[0]
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await open_lead(pilot, app, lead["id"])
-        await pilot.press("e")
-        await settle(pilot)
-        await type_into(pilot, app, "city", "Mine")
-        await type_into(pilot, app, "title", "My title")
-        # Another user changes the city in the same second (updateTimestamp unchanged).
-        with account.sandbox.store.transaction():
-            account.sandbox.store.update("lead", lead["id"], {"city": "Theirs"})
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await save_over_their_city(pilot, app, account, lead)
         dialog = app.screen
         assert isinstance(dialog, ConflictScreen)
         assert [(c.field, c.original, c.theirs, c.mine) for c in dialog.clashes] == [
@@ -305,16 +311,7 @@ async def test_keeping_theirs_saves_the_rest_and_leaves_their_value(account: Acc
     app = account.app()
     lead = account.store.page(Query("lead", limit=1, offset=4))[0]
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await open_lead(pilot, app, lead["id"])
-        await pilot.press("e")
-        await settle(pilot)
-        await type_into(pilot, app, "city", "Mine")
-        await type_into(pilot, app, "title", "My title")
-        with account.sandbox.store.transaction():
-            account.sandbox.store.update("lead", lead["id"], {"city": "Theirs"})
-        await pilot.press("ctrl+s")
-        await settle(pilot)
+        await save_over_their_city(pilot, app, account, lead)
         assert isinstance(app.screen, ConflictScreen)
         await pilot.press("t")
         await settle(pilot)
