@@ -116,6 +116,10 @@ class SharpSpringClient:
         """HTTP requests this client has sent (the quota may also count other clients')."""
         return self._conn.calls_made
 
+    def scrub(self, text: object) -> str:
+        """``text`` with this client's secret key masked (for showing what a server sent)."""
+        return self._conn.scrub(text)
+
     @property
     def tz(self) -> tzinfo:
         """The zone the API's zone-less timestamps are in: UTC for v1.2, the account's for v1."""

@@ -92,14 +92,18 @@ class Connection:
         headers: Mapping[str, str] | None = None,
         content: bytes | str | None = None,
     ) -> httpx.Response:
-        """A free-form request to SharpSpring's host, credentials added, any status returned."""
+        """A free-form request to SharpSpring's host, any status returned.
+
+        The credentials are added to the query, each unless ``params`` sets it (a console
+        user trying another key, or none, on purpose).
+        """
         url = self.base.join(path_or_url)
         if (url.scheme, url.host, url.port) != (self.base.scheme, self.base.host, self.base.port):
             raise ValueError(
                 f"raw requests go only to {self.base.scheme}://{self.base.host}; "
                 "the secret key is never sent anywhere else"
             )
-        merged = {**(params or {}), **self._auth}
+        merged = {**self._auth, **(params or {})}
         response = await self._send(
             http_method.upper(), url, params=merged, content=content, headers=headers
         )

@@ -13,6 +13,7 @@ built for one zone and returns aware datetimes.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
@@ -25,10 +26,21 @@ Decoder = Callable[[Any], Any]
 Encoder = Callable[[Any], Any]
 
 WIRE_DATETIME = "%Y-%m-%d %H:%M:%S"
+# Integers beyond this many digits are not ids or counts; Python also refuses to turn them
+# into text (sys.get_int_max_str_digits), and making one from "1e999999999" would take ages.
+_MAX_DIGITS = 4000
 
 
 class WireValueError(ValueError):
     """A value that cannot be written to the API as the field's kind."""
+
+
+def _as_text(v: Any) -> Any:
+    """``str(v)``, or ``v`` as it came when it has no text (an int of 5,000 digits)."""
+    try:
+        return str(v)
+    except ValueError:
+        return v
 
 
 def _text(v: Any) -> Any:
@@ -36,19 +48,25 @@ def _text(v: Any) -> Any:
         return None
     if type(v) is str:
         return unescape(v) if "&" in v else v
-    return str(v)
+    return _as_text(v)
 
 
 def _int(v: Any) -> Any:
     if v is None or v == "":
         return None
-    try:
-        return int(v)
-    except (TypeError, ValueError):
+    if not isinstance(v, Decimal):  # int(Decimal("1e999999999")) would build a billion digits
         try:
-            return int(Decimal(str(v)))
-        except (InvalidOperation, ValueError):
-            return v
+            return int(v)
+        except (TypeError, ValueError, OverflowError):
+            pass
+    try:
+        number = v if isinstance(v, Decimal) else Decimal(v) if type(v) is str else Decimal(str(v))
+    except (InvalidOperation, ValueError):
+        return v
+    # "12.0" and "1e3" are whole numbers; "Infinity", "NaN" and "1e999999999" are not ids.
+    if not number.is_finite() or number.adjusted() > _MAX_DIGITS:
+        return v
+    return int(number)
 
 
 def _float(v: Any) -> Any:
@@ -56,7 +74,7 @@ def _float(v: Any) -> Any:
         return None
     try:
         return float(v)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return v
 
 
@@ -65,7 +83,7 @@ def _money(v: Any) -> Any:
         return None
     try:
         return Decimal(v) if type(v) is str else Decimal(str(v))
-    except InvalidOperation:
+    except (InvalidOperation, ValueError):
         return v
 
 
@@ -87,7 +105,7 @@ def _date(v: Any) -> Any:
         return None
     try:
         return date.fromisoformat(v[:10])
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, KeyError):  # KeyError: a dict (v[:10] looks a key up)
         return v
 
 
@@ -97,7 +115,7 @@ def _json(v: Any) -> Any:
     if type(v) is str and v[:1] in ("{", "["):
         try:
             return json.loads(v)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested too deep
             return v
     return v
 
@@ -119,7 +137,7 @@ def _datetime_decoder(tz: tzinfo) -> Decoder:
 def _enum_decoder(v: Any) -> Any:
     if v is None or v == "":
         return None
-    return str(v)
+    return _as_text(v)
 
 
 def decoder_for(f: Field, tz: tzinfo = UTC) -> Decoder:
@@ -149,23 +167,50 @@ def decoder_for(f: Field, tz: tzinfo = UTC) -> Decoder:
 def _fmt_number(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
-    if isinstance(v, Decimal):
-        return format(v, "f")
+    if isinstance(v, Decimal) and v.is_finite() and abs(v.adjusted()) < _MAX_DIGITS:
+        return format(v, "f")  # no exponent; beyond the bound "f" would spell a million zeros
     return str(v)
+
+
+def _fmt_write_number(f: Field, v: Any) -> str:
+    """A decimal or amount to write: text as typed, or a finite number without rounding."""
+    if isinstance(v, str):
+        return v
+    finite = (isinstance(v, int) and not isinstance(v, bool)) or (
+        (isinstance(v, float) and math.isfinite(v)) or (isinstance(v, Decimal) and v.is_finite()))
+    if not finite:
+        raise WireValueError(f"{f.label}: expected a number, got {_brief(v)}")
+    try:
+        return _fmt_number(v)
+    except ValueError:  # an int of more digits than Python will spell
+        raise WireValueError(f"{f.label}: the number has too many digits") from None
 
 
 def wire_datetime(moment: datetime, tz: tzinfo) -> str:
     """A datetime as the API's zone-less text in ``tz``; naive values are taken as in ``tz``."""
     local = moment.astimezone(tz) if moment.tzinfo is not None else moment
-    return local.strftime(WIRE_DATETIME)
+    # Not strftime: its %Y writes the year 999 as "999", which no parser reads back.
+    return local.replace(tzinfo=None, microsecond=0).isoformat(" ")
+
+
+def _brief(v: Any) -> str:
+    """A value for an error message: its repr cut short, or its type when it has none."""
+    try:
+        text = repr(v)
+    except ValueError:  # an int too long to spell
+        return f"a {type(v).__name__}"
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _wire_datetime(v: Any, tz: tzinfo) -> str:
     if isinstance(v, str):
         return v
     if not isinstance(v, datetime):
-        raise WireValueError(f"expected a date and time, got {v!r}")
-    return wire_datetime(v, tz)
+        raise WireValueError(f"expected a date and time, got {_brief(v)}")
+    try:
+        return wire_datetime(v, tz)
+    except OverflowError:  # the first or last day of year 1 or 9999, moved to another zone
+        raise WireValueError(f"{_brief(v)} is out of the range of dates") from None
 
 
 def _wire_date(v: Any) -> str:
@@ -174,8 +219,23 @@ def _wire_date(v: Any) -> str:
     if isinstance(v, datetime):
         v = v.date()
     if not isinstance(v, date):
-        raise WireValueError(f"expected a date, got {v!r}")
+        raise WireValueError(f"expected a date, got {_brief(v)}")
     return v.isoformat()
+
+
+def _json_text(v: Any) -> str:
+    try:
+        return json.dumps(v, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        # Not JSON (a set, a NaN, a cycle, nested too deep, an int too long to spell).
+        raise WireValueError(f"not JSON: {_brief(v)}: {exc}") from None
+
+
+def _fallback_text(f: Field, v: Any) -> str:
+    try:
+        return str(v)
+    except ValueError:  # an int too long to spell
+        raise WireValueError(f"{f.label}: {_brief(v)} cannot be sent as text") from None
 
 
 def encode_read(f: Field, v: Any, tz: tzinfo = UTC) -> Any:
@@ -190,10 +250,10 @@ def encode_read(f: Field, v: Any, tz: tzinfo = UTC) -> Any:
         case Kind.DATE:
             return _wire_date(v)
         case Kind.JSON:
-            return v if isinstance(v, str) else json.dumps(v, separators=(",", ":"))
+            return v if isinstance(v, str) else _json_text(v)
         case Kind.INT | Kind.REFERENCE | Kind.DECIMAL | Kind.MONEY:
-            return _fmt_number(v)
-    return str(v)
+            return _fallback_text(f, v) if isinstance(v, int) else _fmt_number(v)
+    return _fallback_text(f, v)
 
 
 def encode_write(f: Field, v: Any, tz: tzinfo = UTC) -> Any:
@@ -212,17 +272,21 @@ def encode_write(f: Field, v: Any, tz: tzinfo = UTC) -> Any:
             return 1 if v else 0
         case Kind.INT | Kind.REFERENCE:
             if isinstance(v, bool) or not isinstance(v, int | str):
-                raise WireValueError(f"{f.label}: expected a whole number, got {v!r}")
-            return int(v)
+                raise WireValueError(f"{f.label}: expected a whole number, got {_brief(v)}")
+            try:
+                return int(v)
+            except ValueError:  # "", "12a", or more digits than any id has
+                raise WireValueError(
+                    f"{f.label}: expected a whole number, got {_brief(v)}") from None
         case Kind.DECIMAL | Kind.MONEY:
-            return _fmt_number(v)
+            return _fmt_write_number(f, v)
         case Kind.DATETIME:
             return _wire_datetime(v, tz)
         case Kind.DATE:
             return _wire_date(v)
         case Kind.JSON:
             return v
-    return str(v)
+    return _fallback_text(f, v)
 
 
 class RecordCodec:
@@ -248,7 +312,7 @@ class RecordCodec:
                 elif type(v) is str:
                     out[k] = unescape(v) if "&" in v else v
                 else:
-                    out[k] = str(v)
+                    out[k] = _as_text(v)
             else:
                 out[k] = d(v)
         return out
@@ -261,7 +325,8 @@ class RecordCodec:
         """A record as the API would send it (used by the sandbox and round-trip tests)."""
         e, tz = self.entity, self.tz
         return {
-            k: encode_read(e.field(k), v, tz) if e.has_field(k) else (None if v is None else str(v))
+            k: encode_read(e.field(k), v, tz) if e.has_field(k)
+            else (None if v is None else _fallback_text(Field(k, k), v))
             for k, v in record.items()
         }
 
