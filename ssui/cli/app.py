@@ -19,6 +19,7 @@ from ssui.config import (
     load_keymap,
     resolve_connection,
 )
+from ssui.config.views import BrowsePrefs
 from ssui.session import AccountSession
 
 
@@ -58,6 +59,7 @@ def _run_app(args: argparse.Namespace) -> int:
     if connection is not None:
         # Read (and checked) before the app starts: a bad value is one line naming its key.
         watch = WatchPrefs.of(connection)
+        BrowsePrefs.of(watch.profile)  # saved views and columns, checked the same way
         session = AccountSession.open(connection, transport=args.transport,
                                       quota_share=watch.settings.quota_share)
     return run_app(session, read_only=args.read_only, keymap=keymap, watch=watch)

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from ssui.api import parse_response
 from ssui.cli.errors import EXIT_FAILED, CommandError, UsageError, say_api_error
-from ssui.config import Connection, open_client, resolve_connection
+from ssui.config import Connection, find_secret, open_client, resolve_connection, resolve_profile
+from ssui.console.record import curl_for_call, recording
 from ssui.text import json_safe
 
 if TYPE_CHECKING:
@@ -35,6 +36,14 @@ def add_parsers(commands: Any) -> None:
     call.add_argument(
         "--envelope", action="store_true", help="print the whole response body, not just result"
     )
+    call.add_argument(
+        "--history", action="store_true",
+        help="keep the call in the profile's console history (the app's F4 shows it)"
+    )
+    call.add_argument(
+        "--curl", action="store_true",
+        help="print the equivalent curl command (secret as $SHARPSPRING_SECRET_KEY), send nothing"
+    )
     # SUPPRESS keeps `ssui --profile X call ...` working: the subcommand's default would
     # otherwise overwrite the value given before it.
     call.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS)
@@ -43,8 +52,15 @@ def add_parsers(commands: Any) -> None:
 
 def _call(args: argparse.Namespace) -> int:
     params = _read_params(args.params, args.params_file)
+    if args.curl:
+        profile = resolve_profile(args.profile)
+        known = find_secret(profile)  # only to find copies of it in the params
+        print(json_safe(curl_for_call(profile, args.method, params,
+                                      secret=known.get_secret_value() if known else None)))
+        return 0
     connection = resolve_connection(args.profile)
-    answer = asyncio.run(_call_api(connection, args.method, params, args.envelope, args.transport))
+    answer = asyncio.run(_call_api(connection, args.method, params, args.envelope, args.transport,
+                                   history=args.history))
     print(json_safe(json.dumps(answer, indent=2, ensure_ascii=False)))
     if args.envelope:
         # The whole body is printed either way; an error in it still fails the command.
@@ -62,11 +78,17 @@ async def _call_api(
     params: dict[str, Any],
     envelope: bool,
     transport: httpx.AsyncBaseTransport | None,
+    *,
+    history: bool = False,
 ) -> Any:
     async with open_client(connection, transport) as client:
-        if envelope:
-            return await client.call_envelope(method, params)
-        return await client.call(method, params)
+        with recording(connection if history else None, method, params) as record:
+            if envelope:
+                answer = await client.call_envelope(method, params)
+            else:
+                answer = await client.call(method, params)
+            record(answer, envelope)
+            return answer
 
 
 def _take_params_after_options(args: argparse.Namespace, extras: list[str]) -> None:

@@ -8,6 +8,7 @@ config.toml:                         credentials.toml (mode 0600):
     base_url = "https://api.sharpspring.com/pubapi"
     me = "jane@example.com"  # optional: who you are, for "mine"
     [profiles.work.watch]    # optional: the watch settings (ssui.config.watch)
+    [profiles.work.views]    # optional: saved views and columns (ssui.config.views)
     [keymap]   # other sections are kept as they are when ssui rewrites the file
 
 TOML comments are not kept when ssui rewrites a file.
@@ -25,8 +26,8 @@ from ssui.config.paths import config_paths
 from ssui.config.toml_files import read_toml, write_toml
 
 # Keys of a profile's table that saving the connection again keeps: who the user is, and the
-# watch settings (their own table, read by ssui.config.watch).
-_KEPT = ("me", "watch")
+# watch settings, saved views and columns (their own tables: ssui.config.watch, .views).
+_KEPT = ("me", "watch", "views", "columns")
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,8 @@ def read_config() -> ConfigFile:
             raise ConfigError(f"{where}: must be a table")
         if "name" in table:
             raise ConfigError(f"{where} name: unknown key (the table's name is the profile name)")
-        connection_keys = {k: v for k, v in table.items() if k != "watch"}
+        connection_keys = {k: v for k, v in table.items()
+                           if k not in ("watch", "views", "columns")}
         try:
             profiles[name] = Profile.model_validate({**connection_keys, "name": name})
         except ValidationError as exc:

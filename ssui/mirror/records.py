@@ -111,6 +111,10 @@ class StoreRecords(StoreTables):
                 clauses.append(f"({col} IS NOT NULL AND {col} != '')")
             elif f.value is None:
                 clauses.append(f"{col} IS {'NOT ' if f.op == '!=' else ''}NULL")
+            elif f.op == "!=":
+                # "is not X": a record with no value is not X either.
+                clauses.append(f"({col} IS NULL OR {col} != ?)")
+                args.append(conv(f.value))
             else:
                 clauses.append(f"{col} {f.op} ?")
                 args.append(conv(f.value))

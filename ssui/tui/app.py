@@ -29,6 +29,8 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from ssui.config import ENVIRONMENT_ONLY, SECRET_KEY_ENV, Connection, WatchPrefs, WatchSettings
+from ssui.config.errors import ConfigError
+from ssui.config.views import BrowsePrefs
 from ssui.entities import BROWSABLE
 from ssui.mirror import MirrorStore
 from ssui.mirror.account import AccountMirror, Trouble
@@ -60,6 +62,8 @@ TOAST_EACH = 3
 SYNC_REFRESH = 1.0
 # Binding ids whose actions are navigation, not commands worth a palette entry.
 _NOT_COMMANDS = ("ssui.table.", "ssui.picker.", "ssui.view.", "ssui.back", "ssui.commands")
+# ...except these, which are commands.
+_COMMANDS_ANYWAY = ("ssui.view.save",)
 
 
 class SsuiApp(App[None]):
@@ -198,7 +202,18 @@ class SsuiApp(App[None]):
         assert self.session is not None
         return MainScreen(self.session, read_only=self.read_only,
                           sync_state=self.sync_state if self.mirror is not None else None,
-                          watching=self.watching)
+                          watching=self.watching, prefs=self.browse_prefs())
+
+    def browse_prefs(self) -> BrowsePrefs:
+        """Saved views and columns: in the watch settings' profile, else for this run; a
+        bad value in config.toml says which key, and the app goes on without them."""
+        profile = self.watch_prefs.profile if self.watch_prefs is not None else None
+        try:
+            return BrowsePrefs.of(profile)
+        except ConfigError as exc:
+            self.notify(printable(str(exc)), title="Saved views not read", severity="error",
+                        markup=False, timeout=12)
+            return BrowsePrefs()
 
     async def _keep_mirror_fresh(self) -> None:
         assert self.mirror is not None
@@ -399,11 +414,13 @@ class SsuiApp(App[None]):
             for e in BROWSABLE:
                 yield SystemCommand(f"Go to {e.plural}", f"Show the {e.plural.lower()} list",
                                     partial(screen.action_show_view, e.key))
+            yield from self._view_commands(screen)
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             b = active.binding
-            if (not active.enabled or b.system or b.id is None or b.id.startswith(_NOT_COMMANDS)
-                    or b.id in seen or not b.description):
+            if (not active.enabled or b.system or b.id is None or b.id in seen
+                    or (b.id.startswith(_NOT_COMMANDS) and b.id not in _COMMANDS_ANYWAY)
+                    or not b.description):
                 continue
             seen.add(b.id)
             shown = b.key_display or self.get_key_display(b)
@@ -415,6 +432,21 @@ class SsuiApp(App[None]):
             yield SystemCommand("Watch settings", "Which watches run and toast, whose new"
                                 " records, how much of the quota", self.action_watch_settings)
         yield from super().get_system_commands(screen)
+
+    def _view_commands(self, screen: MainScreen) -> Iterable[SystemCommand]:
+        """A "View: NAME" per saved view: it opens its list and shows the view."""
+        for e in BROWSABLE:
+            for name, view in screen.prefs.views.get(e.key, {}).items():
+                words = " · ".join(f.label for f in view.filters) or "no filters"
+                yield SystemCommand(printable(f"View: {name}"),
+                                    escape(printable(f"{e.plural}: {words}")),
+                                    partial(self._show_saved_view, screen, e.key, name))
+
+    def _show_saved_view(self, screen: MainScreen, entity_key: str, name: str) -> None:
+        view = screen.prefs.views.get(entity_key, {}).get(name)
+        if view is not None:
+            screen.action_show_view(entity_key)
+            screen.browser(entity_key).apply_view(view)
 
 
 def toast_line(event: WatchEvent) -> str:

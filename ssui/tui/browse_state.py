@@ -17,6 +17,8 @@ class ActiveFilter:
     slot: str
     label: str
     filters: tuple[Filter, ...]
+    # What was typed or chosen (a range's from and to), to show it again when editing.
+    text: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

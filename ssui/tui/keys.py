@@ -23,11 +23,15 @@ from textual.screen import ModalScreen, Screen
 
 import ssui.tui
 from ssui.config import config_paths
+from ssui.tui.console.editor import ApiEditor, JsonArea, MethodInput, RawEditor
+from ssui.tui.console.panel import ConsolePanel
+from ssui.tui.console.response_view import JsonTree, ResponseView
 from ssui.tui.form.dialogs import ClashRow, ConflictScreen
 from ssui.tui.form.inputs import ReferenceInput
 from ssui.tui.form.links import LeadLinks, LinkList
 from ssui.tui.form.screen import RecordForm
 from ssui.tui.screens.activity_filter import ActivityFilterScreen
+from ssui.tui.screens.columns import ColumnList, ColumnsScreen
 from ssui.tui.screens.filter import FilterScreen
 from ssui.tui.screens.main import MainScreen
 from ssui.tui.screens.watch_settings import WatchSettingsScreen
@@ -52,6 +56,14 @@ INSIDE: dict[type[DOMNode], tuple[type[DOMNode], ...]] = {
     LeadLinks: (RecordForm,),
     LinkList: (LeadLinks,),
     ClashRow: (ConflictScreen,),
+    ColumnList: (ColumnsScreen,),
+    ConsolePanel: (MainScreen,),
+    ApiEditor: (ConsolePanel,),
+    RawEditor: (ConsolePanel,),
+    ResponseView: (ConsolePanel,),
+    MethodInput: (ApiEditor,),
+    JsonArea: (ApiEditor, RawEditor),
+    JsonTree: (ResponseView,),
 }
 
 

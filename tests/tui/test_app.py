@@ -105,24 +105,21 @@ async def test_read_only_is_shown_and_reaches_the_browsers(make_app: AppMaker) -
         assert browser(app).read_only
 
 
-def test_nothing_unbuilt_has_a_key() -> None:
+def test_every_view_has_its_number_key() -> None:
     ids = binding_ids()
-    assert "ssui.view.console" not in ids  # the console comes later
+    assert [ids[f"ssui.view.{v}"] for v in ("lead", "account", "campaign", "opportunity",
+                                            "activity", "console")] == list("123456")
 
 
-async def test_the_console_is_shown_and_marked_as_coming(make_app: AppMaker) -> None:
+async def test_key_6_opens_the_console_in_its_method_field(make_app: AppMaker) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("6")  # no key leads to a view that is not built
-        await settle(pilot)
-        assert isinstance(app.screen, MainScreen) and app.screen.current_view == "lead"
-        await pilot.click("#--content-tab-view-console")
+        await pilot.press("6")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen) and app.screen.current_view == "console"
-        texts = " ".join(str(s.content) for s in app.screen.query(".coming-title").results(
-            Static))
-        assert "Console: coming soon" in texts and "Activity" not in texts
+        assert app.focused is app.screen.console.api_editor.method_input
+        assert not app.screen.query(".coming-title")  # nothing is marked as coming any more
 
 
 async def test_without_a_mirror_the_header_says_it_shows_an_offline_copy(

@@ -19,7 +19,6 @@ from ssui.mirror import MirrorStore
 from ssui.session import AccountSession
 from ssui.tui.app import SsuiApp
 from ssui.tui.form import showcase
-from ssui.tui.screens.main import MainScreen
 
 from .helpers import settle
 
@@ -83,18 +82,6 @@ def test_the_opportunities_list(snap_compare: Compare, make_app: AppMaker) -> No
 def test_the_opportunity_filter_dialog(snap_compare: Compare, make_app: AppMaker) -> None:
     assert snap_compare(make_app(), terminal_size=SIZE,
                         run_before=keys("4", "f", "t", "o", "m"))
-
-
-def test_a_view_that_is_still_coming(snap_compare: Compare, make_app: AppMaker) -> None:
-    async def open_console(pilot: Pilot[Any]) -> None:
-        await settle(pilot)
-        # It has no key until it is built; a click would leave the mouse over its tab.
-        screen = pilot.app.screen
-        assert isinstance(screen, MainScreen)
-        screen.action_show_view("console")
-        await keys()(pilot)
-
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_console)
 
 
 def test_the_activity_feed(snap_compare: Compare, make_app: AppMaker) -> None:

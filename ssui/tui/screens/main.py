@@ -1,4 +1,4 @@
-"""The main screen: header, one tab per browsable entity (plus what is coming), footer."""
+"""The main screen: header, one tab per browsable entity, Activity and Console, footer."""
 
 from __future__ import annotations
 
@@ -10,23 +10,26 @@ from typing import Any, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Footer, TabbedContent, TabPane
 
 from ssui.api.errors import OutcomeUnknownError, SharpSpringError
+from ssui.config.views import BrowsePrefs
 from ssui.entities import BROWSABLE
 from ssui.mirror.event_log import EventQuery
 from ssui.mirror.events import WatchKind
 from ssui.session import AccountSession
 from ssui.text import printable
 from ssui.tui.browse_state import ActiveFilter
+from ssui.tui.console.panel import ConsolePanel
 from ssui.tui.form.dialogs import ConfirmDelete
 from ssui.tui.form.screen import RecordForm, Saved, record_title
 from ssui.tui.names import NameResolver
 from ssui.tui.screens.activity_filter import ActivityFilterScreen, Chosen
+from ssui.tui.screens.columns import ColumnsScreen
 from ssui.tui.screens.filter import FilterScreen
+from ssui.tui.screens.view_name import ViewNameScreen
 from ssui.tui.sync_state import SyncState, describe
 from ssui.tui.watching import Watching
 from ssui.tui.widgets.activity_feed import ActivityFeed
@@ -34,15 +37,10 @@ from ssui.tui.widgets.app_header import AppHeader
 from ssui.tui.widgets.entity_browser import EntityBrowser
 from ssui.tui.widgets.stop_banner import StopBanner
 
-# Views that are planned but not built yet: shown, marked, and explained.
-COMING: tuple[tuple[str, str, str], ...] = (
-    ("console", "Console",
-     "The API console arrives next: call any SharpSpring method, or send a free-form request, "
-     "with your credentials added for you and never shown."),
-)
-# A key per view that works; the coming ones get theirs when they are built.
+# A key per view.
 VIEW_KEYS = ("1", "2", "3", "4")
 ACTIVITY_KEY = "5"
+CONSOLE_KEY = "6"
 
 
 class MainScreen(Screen[None]):
@@ -55,14 +53,17 @@ class MainScreen(Screen[None]):
           for key, e in zip(VIEW_KEYS, BROWSABLE, strict=True)),
         Binding(ACTIVITY_KEY, "show_view('activity')", "Activity", show=False,
                 id="ssui.view.activity"),
+        Binding(CONSOLE_KEY, "show_view('console')", "Console", show=False,
+                id="ssui.view.console"),
     ]
 
     def __init__(self, session: AccountSession, *, read_only: bool = False,
                  sync_state: Callable[[], SyncState] | None = None,
-                 watching: Watching | None = None) -> None:
+                 watching: Watching | None = None, prefs: BrowsePrefs | None = None) -> None:
         super().__init__()
         self.session = session
         self.watching = watching
+        self.prefs = prefs if prefs is not None else BrowsePrefs()
         self.store = session.store
         self.connection_name = session.name
         self.read_only = read_only
@@ -88,15 +89,13 @@ class MainScreen(Screen[None]):
                     yield EntityBrowser(self.store, e.key, resolver=self.resolver,
                                         read_only=self.read_only,
                                         write_refusal=self.write_refusal,
+                                        prefs=self.prefs,
                                         id=f"browse-{e.key}")
             with TabPane("Activity", id="view-activity"):
                 yield ActivityFeed(self.store, resolver=self.resolver, id="activity",
                                    scope=self.watching.scope if self.watching else None)
-            for key, title, text in COMING:
-                with TabPane(f"{title} [dim]soon[/]", id=f"view-{key}"), Vertical(
-                        classes="coming"):
-                    yield Static(f"{title}: coming soon", classes="coming-title")
-                    yield Static(text, classes="coming-text")
+            with TabPane("Console", id="view-console"):
+                yield ConsolePanel(self.session, read_only=self.read_only, id="console")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -124,6 +123,10 @@ class MainScreen(Screen[None]):
         return self.query_one("#activity", ActivityFeed)
 
     @property
+    def console(self) -> ConsolePanel:
+        return self.query_one("#console", ConsolePanel)
+
+    @property
     def browsers(self) -> list[EntityBrowser]:
         return list(self.query(EntityBrowser))
 
@@ -142,6 +145,8 @@ class MainScreen(Screen[None]):
             self.browser(view).focus_table()
         elif view == "activity":
             self.activity.focus_table()
+        elif view == "console":
+            self.console.focus_method()
 
     @on(ActivityFeed.OpenRecord)
     def _open_from_feed(self, event: ActivityFeed.OpenRecord) -> None:
@@ -196,6 +201,18 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(FilterScreen(self.store, browser.entity, browser.state.filters),
                              done)
+
+    @on(EntityBrowser.ColumnsRequested)
+    def _choose_columns(self, event: EntityBrowser.ColumnsRequested) -> None:
+        browser = event.browser
+        self.app.push_screen(ColumnsScreen(browser.entity, browser.table.field_names),
+                             browser.columns_chosen)
+
+    @on(EntityBrowser.SaveViewRequested)
+    def _name_view(self, event: EntityBrowser.SaveViewRequested) -> None:
+        browser = event.browser
+        self.app.push_screen(ViewNameScreen(browser.entity.plural.lower(),
+                                            browser.prefs.where("views")), browser.view_named)
 
     @on(ActivityFeed.FilterRequested)
     def _edit_activity_filter(self, event: ActivityFeed.FilterRequested) -> None:

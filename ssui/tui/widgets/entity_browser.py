@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,8 +22,10 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import Worker, get_current_worker
 
+from ssui.config.views import BrowsePrefs, Condition, SavedFilter, SavedView
 from ssui.entities import Entity
 from ssui.mirror import Filter, MirrorStore
+from ssui.text import printable
 from ssui.tui.browse_state import ActiveFilter, BrowseState
 from ssui.tui.data_text import data_text
 from ssui.tui.messages import SyncNow, TaskFailed, failure
@@ -62,6 +64,10 @@ class EntityBrowser(Widget):
         Binding("S", "reverse_sort", "Reverse", id="ssui.sort.reverse"),
         Binding("d", "toggle_detail", "Detail", id="ssui.detail"),
         Binding("v", "flip_split", "Split ↔", id="ssui.detail.flip"),
+        Binding("C", "choose_columns", "Columns", show=False, id="ssui.columns",
+                tooltip="Choose, order and hide this list's columns"),
+        Binding("V", "save_view", "Save view", show=False, id="ssui.view.save",
+                tooltip="Save the filters, search, sort and columns under a name"),
         Binding("r", "refresh", "Refresh now", show=False, id="ssui.refresh"),
         Binding("escape", "back", "Back", show=False, id="ssui.back"),
         Binding("n", "write('new')", "New", id="ssui.record.new",
@@ -93,6 +99,12 @@ class EntityBrowser(Widget):
     class FilterRequested(_Message):
         """The user asked to edit this browser's filters (the screen shows the form)."""
 
+    class ColumnsRequested(_Message):
+        """The user asked to choose this browser's columns (the screen shows the chooser)."""
+
+    class SaveViewRequested(_Message):
+        """The user asked to save what the list shows as a view (the screen asks its name)."""
+
     class WriteRequested(_Message):
         """The user asked to create, edit or delete a record (the screen shows the form)."""
 
@@ -114,11 +126,14 @@ class EntityBrowser(Widget):
 
     def __init__(self, store: MirrorStore, entity_key: str, *,
                  resolver: NameResolver | None = None, read_only: bool = False,
-                 write_refusal: str | None = None, name: str | None = None, id: str | None = None,
+                 write_refusal: str | None = None, prefs: BrowsePrefs | None = None,
+                 name: str | None = None, id: str | None = None,
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.store = store
         self.entity: Entity = store.entity(entity_key)
+        # Saved views and chosen columns (in the profile, or for this run).
+        self.prefs = prefs if prefs is not None else BrowsePrefs()
         self.resolver = resolver or NameResolver(store)
         self.read_only = read_only
         # Why this browser cannot write (None when it can): said when a write key is pressed.
@@ -148,7 +163,8 @@ class EntityBrowser(Widget):
                     yield Input(placeholder=f"search {noun} by {searchable}", id="search",
                                 compact=True)
                 yield Static(id="chips", classes="-hidden")
-                yield RecordTable(self.entity, resolver=self.resolver, id="table")
+                yield RecordTable(self.entity, resolver=self.resolver, id="table",
+                                  columns=self.prefs.columns.get(self.entity.key))
                 with Horizontal(id="statusbar"):
                     yield Static(id="status")
                     yield Static(id="badge")
@@ -539,4 +555,81 @@ class EntityBrowser(Widget):
         elif self.state.search:
             box.value = ""
             self._show_search(False)
+
+    # -- columns and saved views -----------------------------------------------------------
+
+    def action_choose_columns(self) -> None:
+        self.post_message(self.ColumnsRequested(self))
+
+    def columns_chosen(self, columns: tuple[str, ...] | None) -> None:
+        """The chooser closed: show and keep ``columns`` (None: it was cancelled)."""
+        self.focus_table()
+        if columns is None:
+            return
+        self.set_columns(columns)
+        try:
+            self.prefs.save_columns(self.entity.key, columns)
+        except Exception as exc:  # a config file that cannot be written: say so, keep them
+            self.notify(printable(f"Columns not saved: {exc}"), severity="error",
+                        markup=False)
+            return
+        self.notify(printable(f"{len(columns)} columns, saved "
+                              f"{self.prefs.where('columns')}"), title="Columns",
+                    markup=False)
+
+    def set_columns(self, columns: tuple[str, ...]) -> None:
+        """Show these columns (the cursor stays on its record)."""
+        self.table.set_columns(columns)
+        self.reload(keep=self.table.highlighted, cursor=self.table.cursor_row,
+                    keep_screen_row=True)
+
+    def current_view(self) -> SavedView:
+        """What the list shows now, as a saved view would keep it."""
+        st = self.state
+        return SavedView(search=st.search, sort=st.sort, descending=st.descending,
+                         columns=self.table.field_names,
+                         filters=tuple(SavedFilter(slot=a.slot, label=a.label, text=a.text,
+                                                   conditions=tuple(Condition(
+                                                       field=f.field, op=f.op,
+                                                       value=_plain(f.value))
+                                                       for f in a.filters))
+                                       for a in st.filters))
+
+    def action_save_view(self) -> None:
+        self.post_message(self.SaveViewRequested(self))
+
+    def view_named(self, name: str | None) -> None:
+        """The name dialog closed: keep what the list shows under ``name`` (None: cancelled)."""
+        self.focus_table()
+        if name is None:
+            return
+        try:
+            self.prefs.save_view(self.entity.key, name, self.current_view())
+        except Exception as exc:  # a config file that cannot be written
+            self.notify(printable(f"View not saved: {exc}"), severity="error",
+                        markup=False)
+            return
+        self.notify(printable(f"“{name}” saved {self.prefs.where('views')}; the palette"
+                              f" (:) lists it as View: {name}"), title="Saved view",
+                    markup=False)
+
+    def apply_view(self, view: SavedView) -> None:
+        """Show a saved view: its columns, filters, search and sort."""
+        if view.columns:
+            self.table.set_columns(view.columns)
+        known = self.entity.has_field
+        filters = tuple(
+            ActiveFilter(f.slot, f.label, tuple(Filter(c.field, c.op, c.value)
+                                                for c in f.conditions), f.text)
+            for f in view.filters if all(known(c.field) for c in f.conditions))
+        sort = view.sort if view.sort and known(view.sort) else None
+        self.search_input.value = view.search
+        self._show_search(bool(view.search))
+        self.apply(BrowseState(view.search, sort, view.descending, filters))
+        self.focus_table()
+
+
+def _plain(value: Any) -> Any:
+    """A filter value as TOML keeps it (a list for a tuple)."""
+    return list(value) if isinstance(value, tuple) else value
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -82,6 +83,7 @@ MAX_BLOCKS = 12
 MAX_STRIPS = 400
 MAX_GROW = 44
 PAD = 1  # spaces either side of a cell
+EMAIL_FLOOR = 24
 
 _CELL_CLASS: dict[Kind, str] = {
     Kind.INT: "record-table--number",
@@ -188,6 +190,12 @@ class RecordTable(ScrollView, can_focus=True):
         self._strips: OrderedDict[tuple[int, bool, int, int], Strip] = OrderedDict()
         self._styles: tuple[Style, ...] = ()
         self._laid_out_for = -1
+        # How wide each column's values typically are (measured on the first rows shown).
+        self._need: list[int] | None = None
+        self._usual: list[int] = []
+        # Leading id and name columns that stay in place when the table scrolls sideways.
+        self._frozen = 0
+        self._view_cache: dict[tuple[int, int], tuple[tuple[int, ...], int]] = {}
 
     # -- data ------------------------------------------------------------------------------
 
@@ -205,6 +213,9 @@ class RecordTable(ScrollView, can_focus=True):
         self._strips.clear()
         for offset, chunk in (rows or {}).items():
             self._install(offset, chunk)
+        if self._need is None and self._blocks:
+            self._measure()
+            self._layout_columns()
         self._set_virtual_size(Size(self._total_width(), self.row_count + 1))
         self.cursor_row = max(0, min(cursor, self.row_count - 1))
         if top is not None:
@@ -237,11 +248,53 @@ class RecordTable(ScrollView, can_focus=True):
         self._layout_columns()
         self.reformat()
 
+    def set_columns(self, names: Sequence[str]) -> None:
+        """Show these fields' columns, in this order (names the entity lacks are left out)."""
+        fields = [self.entity.field(n) for n in names if self.entity.has_field(n)]
+        if not fields or fields == self._fields:
+            return
+        self._fields = fields
+        self.columns = [Column(f, column_width(f)) for f in fields]
+        self.cursor_column = min(self.cursor_column, len(fields) - 1)
+        self._need = None
+        self._laid_out_for = -1
+        self.reformat()
+        if self._blocks:
+            self._measure()
+        self._layout_columns()
+        self.scroll_to(x=0, animate=False, immediate=True)
+        self.refresh()
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """The fields shown, in order."""
+        return tuple(f.name for f in self._fields)
+
+    def _measure(self) -> None:
+        """Take each column's typical width (nine rows in ten fit) from the rows cached."""
+        rows = [r for block in self._blocks.values() for r in block][:BLOCK]
+        if not rows:
+            return
+        need: list[int] = []
+        usual: list[int] = []
+        for i, _f in enumerate(self._fields):
+            lengths = sorted(cell_len(r.cells[i]) for r in rows)
+            typical = lengths[(len(lengths) * 9) // 10 - (1 if len(lengths) >= 10 else 0)]
+            need.append(typical)
+            # A picklist may give way down to its usual value; its rarer long ones are cut.
+            usual.append(lengths[len(lengths) // 2])
+        self._need = need
+        self._usual = usual
+        self._laid_out_for = -1
+
     def reformat(self) -> None:
         """Format the cached rows again (referenced names may have changed), no query."""
         for number, block in list(self._blocks.items()):
             self._blocks[number] = [self._row(r.record) for r in block]
         self._strips.clear()
+        if self._need is not None and self._blocks:  # names came: widths follow what shows
+            self._measure()
+            self._layout_columns()
         self.refresh()
 
     def _install(self, offset: int, rows: Sequence[Record]) -> None:
@@ -318,39 +371,101 @@ class RecordTable(ScrollView, can_focus=True):
         self._scroll_update(size)
         self.refresh()
 
+    def _wants(self) -> tuple[list[int], list[int]]:
+        """Each column's width to show its typical value whole, and how narrow it may get."""
+        names = {*self.entity.name_fields, self.entity.fallback_name}
+        wants: list[int] = []
+        floors: list[int] = []
+        for i, f in enumerate(self._fields):
+            if self._need is None:
+                want = column_width(f)
+            else:
+                want = max(3, self._need[i], min(len(f.label), 8))
+                if f.kind not in GROWS and f.kind is not Kind.ENUM:
+                    want = max(want, min(column_width(f), len(f.label) + 1))
+            want = min(want, MAX_GROW)
+            if f.kind is Kind.ENUM and self._need is not None:
+                floor = max(3, self._usual[i], min(len(f.label), 6))
+            elif f.kind not in GROWS:
+                floor = want
+            elif f.format == "email":
+                floor = min(want, EMAIL_FLOOR)  # a person reads a lead by it
+            else:
+                floor = min(want, min_width(f, is_name=f.name in names))
+            wants.append(want)
+            floors.append(floor)
+        return wants, floors
+
     def _layout_columns(self) -> None:
-        """Start from each kind's width; text columns grow to fill the view or shrink to fit."""
+        """Share the width by content: every column as wide as its typical value when they all
+        fit; else the widest text gives way first, down to each column's floor; and when even
+        the floors do not fit, every column keeps its width and the table scrolls sideways,
+        the id and name columns staying in place."""
         width = self.scrollable_content_region.width
         if width == self._laid_out_for and self.columns:
             return
         self._laid_out_for = width
-        widths = [column_width(f) for f in self._fields]
+        wants, floors = self._wants()
+        widths = list(wants)
+        pads = 2 * PAD * len(widths)
         growable = [i for i, f in enumerate(self._fields) if f.kind in GROWS]
-        names = {*self.entity.name_fields, self.entity.fallback_name}
-        spare = width - sum(w + 2 * PAD for w in widths)
-        while spare and growable:
-            # One cell at a time, widest first when shrinking, narrowest first when growing.
-            if spare > 0:
+        spare = width - sum(widths) - pads
+        if spare > 0:
+            while spare and growable:
                 room = [i for i in growable if widths[i] < MAX_GROW]
                 if not room:
                     break
-                i = min(room, key=lambda i: (widths[i] / column_width(self._fields[i]), i))
+                i = min(room, key=lambda i: (widths[i] / max(wants[i], 1), i))
                 widths[i] += 1
                 spare -= 1
-            else:
-                # Other text gives way before the columns a person reads a row by.
-                floors = [min_width(f, is_name=f.name in names) for f in self._fields]
-                room = [i for i in growable if widths[i] > floors[i]]
-                if not room:
-                    break
-                plain = [i for i in room if self._fields[i].name not in names]
-                i = max(plain or room,
-                        key=lambda i: (widths[i] / column_width(self._fields[i]), -i))
+        elif spare < 0 and sum(floors) + pads <= width:
+            shrinkable = [i for i, f in enumerate(self._fields)
+                          if f.kind in GROWS or f.kind is Kind.ENUM]
+            while spare < 0:
+                i = max((i for i in shrinkable if widths[i] > floors[i]),
+                        key=lambda i: (widths[i], -i))
                 widths[i] -= 1
                 spare += 1
         self.columns = [Column(f, w) for f, w in zip(self._fields, widths, strict=True)]
+        identity = {"id", *self.entity.name_fields}
+        frozen = 0
+        if sum(widths) + pads > width:
+            while frozen < len(self._fields) - 1 and self._fields[frozen].name in identity:
+                frozen += 1
+        self._frozen = frozen
+        self._view_cache.clear()
         self._strips.clear()
         self._set_virtual_size(Size(self._total_width(), self.row_count + 1))
+
+    def _frozen_width(self) -> int:
+        return sum(c.width + 2 * PAD for c in self.columns[: self._frozen])
+
+    def _view(self, scroll_x: int, width: int) -> tuple[tuple[int, ...], int]:
+        """The columns on screen at ``scroll_x`` (frozen ones first, then whole columns from
+        the first that starts at or after it) and the blank cells left at the right."""
+        key = (scroll_x, width)
+        found = self._view_cache.get(key)
+        if found is not None:
+            return found
+        frozen = self._frozen
+        shown = list(range(frozen))
+        used = self._frozen_width()
+        x = used
+        for i in range(frozen, len(self.columns)):
+            cell = self.columns[i].width + 2 * PAD
+            if x < scroll_x + self._frozen_width() and scroll_x:
+                x += cell
+                continue
+            if used + cell > width and shown:
+                break
+            shown.append(i)
+            used += cell
+            x += cell
+        result = (tuple(shown), max(0, width - used))
+        if len(self._view_cache) > 64:
+            self._view_cache.clear()
+        self._view_cache[key] = result
+        return result
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_columns()
@@ -358,6 +473,7 @@ class RecordTable(ScrollView, can_focus=True):
         self.post_message(self.ViewChanged(self))
 
     def _column_x(self, index: int) -> tuple[int, int]:
+        """Where column ``index`` starts and ends, counted from the first column."""
         x = sum(c.width + 2 * PAD for c in self.columns[:index])
         return x, x + self.columns[index].width + 2 * PAD
 
@@ -416,7 +532,9 @@ class RecordTable(ScrollView, can_focus=True):
                  "record-table--reference": reference, "record-table--muted": muted}
         segments: list[Segment] = []
         pad = " " * PAD
-        for i, column in enumerate(self.columns):
+        shown, blank = self._view(scroll_x, width)
+        for i in shown:
+            column = self.columns[i]
             text = row.cells[i] if row else ("…" if i == 0 else "")
             cell = fit(text, column.width, right=column.right, centred=column.centred)
             style = line
@@ -429,13 +547,15 @@ class RecordTable(ScrollView, can_focus=True):
             if cursor:
                 style = style + cursor_style
             segments.append(Segment(pad + cell + pad, style))
-        return _crop(segments, scroll_x, width, line)
+        return _finish(segments, blank, width, line)
 
     def _header(self, scroll_x: int, width: int) -> Strip:
         header, sorted_style, cursor_style = self._styles[0], self._styles[1], self._styles[2]
         base = self._styles[-1] + header
         segments: list[Segment] = []
-        for i, column in enumerate(self.columns):
+        shown, blank = self._view(scroll_x, width)
+        for i in shown:
+            column = self.columns[i]
             label = column.label
             style = base
             if column.name == self.sort_column:
@@ -445,7 +565,7 @@ class RecordTable(ScrollView, can_focus=True):
                 style = style + cursor_style
             text = fit(label, column.width, right=column.right and column.name != self.sort_column)
             segments.append(Segment(" " * PAD + text + " " * PAD, style))
-        return _crop(segments, scroll_x, width, base)
+        return _finish(segments, blank, width, base)
 
     # -- cursor ----------------------------------------------------------------------------
 
@@ -509,12 +629,20 @@ class RecordTable(ScrollView, can_focus=True):
     def move_column(self, index: int) -> None:
         """Put the column cursor on column ``index`` (clamped) and scroll it into view."""
         self.cursor_column = max(0, min(index, len(self.columns) - 1))
-        start, end = self._column_x(self.cursor_column)
-        width = self.scrollable_content_region.width
-        if start < self.scroll_x:
-            self.scroll_to(x=start, animate=False, immediate=True)
-        elif end > self.scroll_x + width:
-            self.scroll_to(x=end - width, animate=False, immediate=True)
+        if self.cursor_column >= self._frozen:
+            frozen = self._frozen_width()
+            start, end = (x - frozen for x in self._column_x(self.cursor_column))
+            room = self.scrollable_content_region.width - frozen
+            target = None
+            if start < self.scroll_x:
+                target = start
+            elif end > self.scroll_x + room:
+                # The first column start from which the cursor's column fits whole.
+                starts = [self._column_x(i)[0] - frozen
+                          for i in range(self._frozen, len(self.columns))]
+                target = next((x for x in starts if x >= end - room), start)
+            if target is not None:
+                self.scroll_to(x=target, animate=False, immediate=True)
         self.refresh_line(0)
 
     @property
@@ -541,13 +669,15 @@ class RecordTable(ScrollView, can_focus=True):
         if offset is None:
             return
         if offset.y == 0:
-            x = offset.x + int(self.scroll_x)
-            for i in range(len(self.columns)):
-                start, end = self._column_x(i)
-                if start <= x < end:
+            shown, _blank = self._view(int(self.scroll_x), self.scrollable_content_region.width)
+            x = 0
+            for i in shown:
+                cell = self.columns[i].width + 2 * PAD
+                if x <= offset.x < x + cell:
                     self.cursor_column = i
                     self.post_message(self.SortRequested(self, self.columns[i].name))
                     break
+                x += cell
             return
         index = self.top_row + offset.y - 1
         if index >= self.row_count:
@@ -559,8 +689,8 @@ class RecordTable(ScrollView, can_focus=True):
             self.move_cursor(index)
 
 
-def _crop(segments: list[Segment], scroll_x: int, width: int, style: Style) -> Strip:
-    strip = Strip(segments)
-    if scroll_x:
-        strip = strip.crop(scroll_x, scroll_x + width)
-    return strip.extend_cell_length(width, style).crop(0, width).simplify()
+def _finish(segments: list[Segment], blank: int, width: int, style: Style) -> Strip:
+    """A line of whole cells, blank to the right edge."""
+    if blank:
+        segments.append(Segment(" " * blank, style))
+    return Strip(segments).crop(0, width).simplify()

@@ -1,0 +1,1 @@
+"""The Console tab: the request editors, the response, history and the small dialogs."""

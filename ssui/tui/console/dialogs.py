@@ -1,0 +1,147 @@
+"""The console's small dialogs: send this write?, a name or a path, and copy / save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from ssui.tui.data_text import data_text
+
+CSS = Path(__file__).with_name("dialogs.tcss")
+
+
+class ConfirmSend(ModalScreen[bool]):
+    """"Send createLeads to the live account?": True to send."""
+
+    CSS_PATH = CSS
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Send", id="ssui.console.confirm.yes"),
+        Binding("n,escape", "answer(False)", "Cancel", id="ssui.console.confirm.no"),
+    ]
+
+    def __init__(self, method: str, where: str) -> None:
+        super().__init__()
+        self.method = method
+        self.where = where
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="console-dialog -danger"):
+            yield Static(data_text(f"Send {self.method}?"), classes="console-dialog-title")
+            yield Static(data_text(f"It writes to {self.where}, a live account: SharpSpring "
+                                   "changes or deletes records for real."),
+                         classes="console-dialog-text")
+            with Horizontal(classes="console-dialog-buttons"):
+                yield Button("Send  y", variant="error", id="yes", compact=True)
+                yield Button("Cancel  n", id="no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class AskText(ModalScreen[str | None]):
+    """One line of text (a name, a file path): Enter gives it, escape gives None."""
+
+    CSS_PATH = CSS
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="ssui.console.ask.cancel"),
+    ]
+
+    def __init__(self, title: str, value: str = "", hint: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="console-dialog"):
+            yield Static(data_text(self.title_text), classes="console-dialog-title")
+            yield Input(self.value, id="answer")
+            yield Static(data_text(self.hint or "Enter keeps it · esc cancels"),
+                         classes="console-dialog-text")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# What the copy / save menu offers: (answer, key, label, needs a response).
+EXPORTS: tuple[tuple[str, str, str, bool], ...] = (
+    ("curl", "c", "Copy as curl (the secret as $SHARPSPRING_SECRET_KEY)", False),
+    ("copy", "r", "Copy the response", True),
+    ("file", "s", "Save the response to a file…", True),
+    ("keep", "k", "Keep this request under a name…", False),
+)
+
+
+class ExportMenu(ModalScreen[str | None]):
+    """Copy as curl, copy or save the response, keep the request: the answer names which."""
+
+    CSS_PATH = CSS
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "pick('curl')", "Copy as curl", id="ssui.console.export.curl"),
+        Binding("r", "pick('copy')", "Copy response", id="ssui.console.export.copy"),
+        Binding("s", "pick('file')", "Save response", id="ssui.console.export.file"),
+        Binding("k", "pick('keep')", "Keep request", id="ssui.console.export.keep"),
+        Binding("escape", "pick('')", "Close", id="ssui.console.export.close"),
+    ]
+
+    def __init__(self, *, has_response: bool, curl_problem: str = "") -> None:
+        super().__init__()
+        self.has_response = has_response
+        self.curl_problem = curl_problem
+
+    def available(self, answer: str) -> bool:
+        if answer == "curl":
+            return not self.curl_problem
+        needs = next((n for a, _, _, n in EXPORTS if a == answer), False)
+        return self.has_response or not needs
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick" and parameters and parameters[0]:
+            return self.available(str(parameters[0]))
+        return True
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="console-dialog"):
+            yield Static("Copy or save", classes="console-dialog-title")
+            for answer, key, label, _ in EXPORTS:
+                yield Button(f"{key}  {label}", id=f"export-{answer}", compact=True,
+                             disabled=not self.available(answer), classes="console-menu-item")
+            why = self.curl_problem and f"curl: {self.curl_problem}"
+            yield Static(data_text(why or "esc closes"), classes="console-dialog-text")
+
+    def on_mount(self) -> None:
+        first = next((b for b in self.query(Button) if not b.disabled), None)
+        if first is not None:
+            first.focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss((event.button.id or "").removeprefix("export-") or None)
+
+    def action_pick(self, answer: str) -> None:
+        self.dismiss(answer or None)
