@@ -11,29 +11,36 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
+from pydantic import SecretStr
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
-from ssui.api import SharpSpringClient
+from ssui.api import SharpSpringClient, envelope
+from ssui.config import Connection
+from ssui.console import sending
 from ssui.mirror import MirrorStore
 from ssui.mirror.account import AccountMirror
 from ssui.sandbox import SandboxConfig, create_app
 from ssui.session import AccountSession
 from ssui.tui.app import SsuiApp
+from ssui.tui.console.panel import ConsolePanel
 from ssui.tui.form import showcase
 from ssui.tui.testing import settle
 
@@ -50,6 +57,12 @@ class Shot:
     connect: bool = False
     # A screen to open first (the form's, which an offline copy cannot reach by keys).
     screen: Callable[[MirrorStore], Screen[Any]] | None = None
+    # Connected to the sandbox (the console sends); ``params`` replace the console's, then
+    # ``then`` is pressed (ctrl+j sends).
+    live: bool = False
+    params: str | None = None
+    body: str | None = None
+    then: tuple[str, ...] = ()
 
 
 DOWN5 = ("down",) * 5
@@ -75,21 +88,34 @@ SHOTS: tuple[Shot, ...] = (
          ("J", "o", "tab", "tab", *"jo@acme", "ctrl+s"), screen=showcase.new_form),
     Shot("conflict", "A conflict: someone changed the lead meanwhile", (),
          screen=lambda store: showcase.conflict_dialog(store, showcase.lead_at(store, 4))),
+    Shot("columns", "Choosing the columns", ("C", "down", "down", "down")),
+    Shot("console", "Console: an API call and its answer as a tree", ("6", *"getLeads", "tab"),
+         live=True, params='{\n  "where": {},\n  "limit": 3\n}',
+         then=("ctrl+j", "tab", "down", "down", "down", "enter")),
+    Shot("console-raw", "Console: a raw HTTP request", ("6", "f2"), live=True,
+         body='{"method": "getCampaigns", "params": {"where": {}, "limit": 2}, "id": 1}',
+         then=("ctrl+j",)),
 )
 
 
 SEEDED_AT = 1_767_225_600.0  # 2026-01-01 00:00 UTC: the sandbox's "now" for the pictures
 
 
+SANDBOX = create_app(SandboxConfig(db=":memory:", seed=1, leads=500, activity=0, limits=False,
+                                   seed_anchor=SEEDED_AT, clock=lambda: SEEDED_AT))
+LOOPBACK = "http://127.0.0.1/pubapi"
+
+
+def sandbox_client() -> SharpSpringClient:
+    return SharpSpringClient(SANDBOX.config.account_id, SANDBOX.config.secret_key,
+                             base_url=LOOPBACK, rate_limit=None,
+                             transport=httpx.ASGITransport(app=SANDBOX))
+
+
 async def seeded_mirror() -> MirrorStore:
     """A seeded sandbox (500 leads), copied into an in-memory mirror with its recent activity."""
-    sandbox = create_app(SandboxConfig(db=":memory:", seed=1, leads=500, activity=0,
-                                       limits=False, seed_anchor=SEEDED_AT,
-                                       clock=lambda: SEEDED_AT))
     store = MirrorStore()
-    async with SharpSpringClient(sandbox.config.account_id, sandbox.config.secret_key,
-                                 base_url="http://127.0.0.1/pubapi", rate_limit=None,
-                                 transport=httpx.ASGITransport(app=sandbox)) as client:
+    async with sandbox_client() as client:
         mirror = AccountMirror(client, store)
         mirror.sync.now = lambda: datetime.fromtimestamp(SEEDED_AT, UTC)  # the sandbox's clock
         await mirror.sync.full_sync()
@@ -97,8 +123,20 @@ async def seeded_mirror() -> MirrorStore:
     return store
 
 
+def session_for(shot: Shot, store: MirrorStore) -> AccountSession | None:
+    if shot.connect:
+        return None
+    if not shot.live:
+        return AccountSession.offline(store, "sandbox")
+    connection = Connection(name="sandbox", account_id=SANDBOX.config.account_id,
+                            secret_key=SecretStr(SANDBOX.config.secret_key), base_url=LOOPBACK)
+    client = sandbox_client()
+    return AccountSession("sandbox", store, connection=connection, client=client,
+                          mirror=AccountMirror(client, store))
+
+
 async def take(shot: Shot, size: tuple[int, int], out: Path, store: MirrorStore) -> Path:
-    app = SsuiApp(None if shot.connect else AccountSession.offline(store, "sandbox"))
+    app = SsuiApp(session_for(shot, store))
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         if shot.screen is not None:
@@ -107,6 +145,15 @@ async def take(shot: Shot, size: tuple[int, int], out: Path, store: MirrorStore)
         for key in shot.keys:
             await pilot.press(key)
             await settle(pilot)
+        if shot.params is not None:
+            app.screen.query_one(ConsolePanel).api_editor.params_area.load_text(shot.params)
+        if shot.body is not None:
+            app.screen.query_one(ConsolePanel).raw_editor.body_area.load_text(shot.body)
+        for key in shot.then:
+            await pilot.press(key)
+            await settle(pilot)
+        for area in app.screen.query(TextArea):
+            area.cursor_blink = False
         for box in app.screen.query(Input):
             box.cursor_blink = False
         await settle(pilot)
@@ -147,5 +194,11 @@ if __name__ == "__main__":
     args = parser.parse_args()
     os.environ["TZ"] = "UTC"
     time.tzset()
+    # The console keeps its history apart, and its request ids and timings are pinned.
+    os.environ["SSUI_DATA_DIR"] = tempfile.mkdtemp(prefix="ssui-shots-")
+    envelope._PREFIX = "shot"
+    envelope._COUNTER = itertools.count(1)
+    ticks = itertools.count()
+    sending.time = SimpleNamespace(perf_counter=lambda: next(ticks) * 0.034)  # type: ignore[assignment]
     width, height = (int(n) for n in args.size.lower().split("x"))
     asyncio.run(main((width, height), args.out, args.png, args.only))
