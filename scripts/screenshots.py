@@ -199,6 +199,6 @@ if __name__ == "__main__":
     envelope._PREFIX = "shot"
     envelope._COUNTER = itertools.count(1)
     ticks = itertools.count()
-    sending.time = SimpleNamespace(perf_counter=lambda: next(ticks) * 0.034)  # type: ignore[assignment]
+    sending.time = SimpleNamespace(perf_counter=lambda: next(ticks) * 0.034)  # type: ignore[attr-defined,assignment]
     width, height = (int(n) for n in args.size.lower().split("x"))
     asyncio.run(main((width, height), args.out, args.png, args.only))

@@ -41,6 +41,20 @@ class BrowseState:
         return bool(self.search.strip() or self.filters)
 
 
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a user was in a list: its search, sort and filters, the record at the cursor
+    (and its row, on screen too), and whether the detail was open. The back stack keeps these.
+    """
+
+    entity_key: str
+    state: BrowseState
+    record_id: int | None
+    cursor: int
+    screen_row: int
+    detail_open: bool
+
+
 def email_list(text: str) -> tuple[str, ...]:
     """Email addresses typed as a list: commas, semicolons, spaces or new lines between."""
     seen: dict[str, None] = {}

@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.keys import _normalize_key_list
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Input, TextArea
 
 import ssui.tui
 from ssui.config import config_paths
@@ -37,9 +38,12 @@ from ssui.tui.screens.main import MainScreen
 from ssui.tui.screens.watch_settings import WatchSettingsScreen
 from ssui.tui.widgets.activity_feed import ActivityFeed
 from ssui.tui.widgets.entity_browser import EntityBrowser
-from ssui.tui.widgets.record_detail import RecordDetail
+from ssui.tui.widgets.record_detail import RecordDetail, RelatedList
 from ssui.tui.widgets.record_picker import RecordPicker
 from ssui.tui.widgets.record_table import RecordTable
+
+# Default keys of ours that a text field keeps for editing (backspace deletes there).
+_OUTSIDE_TEXT = frozenset({"ssui.go.back"})
 
 # The remap `ssui keys` and the README show: one that collides with nothing (a test checks).
 EXAMPLE: dict[str, str] = {"ssui.search": "slash,ctrl+s"}
@@ -49,6 +53,7 @@ EXAMPLE: dict[str, str] = {"ssui.search": "slash,ctrl+s"}
 INSIDE: dict[type[DOMNode], tuple[type[DOMNode], ...]] = {
     RecordTable: (EntityBrowser, ActivityFeed),
     RecordDetail: (EntityBrowser,),
+    RelatedList: (RecordDetail,),
     EntityBrowser: (MainScreen,),
     ActivityFeed: (MainScreen,),
     RecordPicker: (FilterScreen, ActivityFilterScreen, WatchSettingsScreen),
@@ -198,6 +203,9 @@ def keymap_warnings(overrides: Mapping[str, str]) -> list[str]:
             for first, second in combinations(bounds, 2):
                 if first.binding.id and first.binding.id == second.binding.id:
                     continue  # one command's forms (e.g. a write and its read-only refusal)
+                if (not first.binding.id and issubclass(first.owner, Input | TextArea)
+                        and not second.moved and second.binding.id in _OUTSIDE_TEXT):
+                    continue  # typing wins in a text field, as meant: the key works elsewhere
                 if (first.binding.id or second.binding.id) and first.target != second.target:
                     lines[f"{key} is bound to both {first.name} and {second.name} at once;"
                           f" {first.name} wins"] = None

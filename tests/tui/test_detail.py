@@ -13,6 +13,7 @@ from ssui.mirror import MirrorStore
 from ssui.tui.app import SsuiApp
 from ssui.tui.screens.main import MainScreen
 from ssui.tui.widgets.entity_browser import EntityBrowser
+from ssui.tui.widgets.record_detail import RelatedList
 
 from .helpers import settle
 
@@ -32,11 +33,16 @@ async def open_detail(pilot: Pilot[None], *keys: str) -> EntityBrowser:
 def plain(b: EntityBrowser) -> str:
     """Everything the detail pane shows, as plain text at its width on screen."""
     out = io.StringIO()
-    for widget in b.detail.query(Static):
-        if widget.display:
-            console = Console(file=out, width=max(widget.content_size.width, 20),
-                              color_system=None, legacy_windows=False)
+    for widget in b.detail.children:
+        if not widget.display:
+            continue
+        console = Console(file=out, width=max(widget.content_size.width, 20),
+                          color_system=None, legacy_windows=False)
+        if isinstance(widget, Static):
             console.print(widget.content)
+        elif isinstance(widget, RelatedList):  # the related records, a line each
+            for i in range(widget.option_count):
+                console.print(str(widget.get_option_at_index(i).prompt))
     return out.getvalue()
 
 

@@ -55,6 +55,12 @@ def test_a_lead_with_its_detail_beside_the_list(snap_compare: Compare,
                         run_before=keys(*["down"] * 5, "d"))
 
 
+def test_a_leads_related_records_ready_to_open(snap_compare: Compare,
+                                               make_app: AppMaker) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE,
+                        run_before=keys(*["down"] * 5, "o", "down", "down"))
+
+
 def test_a_lead_with_its_detail_below_the_list(snap_compare: Compare,
                                                 make_app: AppMaker) -> None:
     assert snap_compare(make_app(), terminal_size=SIZE,

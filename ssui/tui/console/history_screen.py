@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from ssui.console import ConsoleRequest, History, HistoryEntry, Mode, SavedRequest, SavedRequests
 from ssui.text import printable
 
-SHOWN = 200  # history entries listed at once; typing narrows the rest
+SHOWN = 60  # history entries listed at once (three screenfuls); typing narrows the rest
 _PREVIEW = 90
 
 

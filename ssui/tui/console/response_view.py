@@ -13,14 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import ContentSwitcher, Static, TextArea, Tree
 from textual.widgets.tree import TreeNode
 
@@ -117,6 +119,45 @@ def node_label(key: str | int | None, value: Any, entity: Entity | None = None) 
 
 class JsonTree(Tree[JsonNode]):
     """The answer's JSON as a tree whose children are made when a node is opened."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "open_record", "Open record", id="ssui.console.open",
+                tooltip="Open the record at the cursor in its tab (backspace comes back)"),
+    ]
+
+    class OpenRecord(Message):
+        """The user asked to open a record the answer names (the screen opens its tab)."""
+
+        def __init__(self, entity_key: str, record_id: int) -> None:
+            super().__init__()
+            self.entity_key = entity_key
+            self.record_id = record_id
+
+    def record_at_cursor(self) -> tuple[str, int] | None:
+        """The (entity, id) of the record under the cursor, if it is one of a known entity."""
+        node = self.cursor_node
+        if self.entity is None or node is None or node.data is None:
+            return None
+        value = node.data.value
+        if not isinstance(value, Mapping) or not isinstance(node.data.key, int):
+            return None
+        rid = value.get("id")
+        text = str(rid) if isinstance(rid, int | str) and not isinstance(rid, bool) else ""
+        return (self.entity.key, int(text)) if text.isdigit() else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_record":
+            return self.record_at_cursor() is not None
+        return True
+
+    def action_open_record(self) -> None:
+        found = self.record_at_cursor()
+        if found is not None:
+            self.post_message(self.OpenRecord(*found))
+
+    @on(Tree.NodeHighlighted)
+    def _moved(self) -> None:
+        self.refresh_bindings()  # "Open record" shows on records only
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("response", id=id)

@@ -21,8 +21,9 @@ from ssui.mirror.event_log import EventQuery
 from ssui.mirror.events import WatchKind
 from ssui.session import AccountSession
 from ssui.text import printable
-from ssui.tui.browse_state import ActiveFilter
+from ssui.tui.browse_state import ActiveFilter, Place
 from ssui.tui.console.panel import ConsolePanel
+from ssui.tui.console.response_view import JsonTree
 from ssui.tui.form.dialogs import ConfirmDelete
 from ssui.tui.form.screen import RecordForm, Saved, record_title
 from ssui.tui.names import NameResolver
@@ -35,6 +36,7 @@ from ssui.tui.watching import Watching
 from ssui.tui.widgets.activity_feed import ActivityFeed
 from ssui.tui.widgets.app_header import AppHeader
 from ssui.tui.widgets.entity_browser import EntityBrowser
+from ssui.tui.widgets.record_detail import RecordDetail
 from ssui.tui.widgets.stop_banner import StopBanner
 
 # A key per view.
@@ -55,7 +57,11 @@ class MainScreen(Screen[None]):
                 id="ssui.view.activity"),
         Binding(CONSOLE_KEY, "show_view('console')", "Console", show=False,
                 id="ssui.view.console"),
+        Binding("backspace,alt+left", "go_back", "Back to", id="ssui.go.back",
+                key_display="⌫", tooltip="Back to where you were before opening a record "
+                "(cursor, search and filters as they were)"),
     ]
+    BACK_KEPT = 50  # places the back stack remembers
 
     def __init__(self, session: AccountSession, *, read_only: bool = False,
                  sync_state: Callable[[], SyncState] | None = None,
@@ -70,6 +76,8 @@ class MainScreen(Screen[None]):
         self.sync_state = sync_state
         self.resolver = NameResolver(session.store)
         self._settled = False
+        # Where the user was before each record they opened from a detail, feed or console.
+        self._back: list[tuple[str, Place | None]] = []
 
     @property
     def write_refusal(self) -> str | None:
@@ -152,15 +160,52 @@ class MainScreen(Screen[None]):
     def _open_from_feed(self, event: ActivityFeed.OpenRecord) -> None:
         self.open_record(event.entity_key, event.record_id)
 
+    @on(JsonTree.OpenRecord)
+    def _open_from_console(self, event: JsonTree.OpenRecord) -> None:
+        event.stop()
+        self.open_record(event.entity_key, event.record_id)
+
+    @on(RecordDetail.OpenRelated)
+    def _open_related(self, event: RecordDetail.OpenRelated) -> None:
+        event.stop()
+        self.open_record(event.entity_key, event.record_id)
+
     def open_record(self, entity_key: str, record_id: int) -> None:
-        """Show one record in its tab, with its detail (from the feed, later from links)."""
+        """Show one record in its tab, with its detail (from the feed, a detail's related
+        records, the console); backspace comes back to where the user was."""
         if not any(e.key == entity_key for e in BROWSABLE):
             return
-        self.action_show_view(entity_key)
-        if not self.browser(entity_key).open_record(record_id):
+        if self.store.get(entity_key, record_id) is None:
             label = self.store.entity(entity_key).label
             self.notify(f"{label} #{record_id} is not in the mirror: not synced yet, or deleted "
                         "on the server.", severity="warning")
+            return
+        here = self._here()
+        self.action_show_view(entity_key)
+        if self.browser(entity_key).open_record(record_id):
+            self._back = [*self._back, here][-self.BACK_KEPT:]
+            self.refresh_bindings()
+
+    def _here(self) -> tuple[str, Place | None]:
+        view = self.current_view
+        if any(e.key == view for e in BROWSABLE):
+            return view, self.browser(view).place()
+        return view, None
+
+    def action_go_back(self) -> None:
+        """Back to the list (or tab) the user was on before the last record they opened."""
+        if not self._back:
+            return
+        view, place = self._back.pop()
+        self.action_show_view(view)
+        if place is not None:
+            self.browser(view).restore(place)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "go_back":
+            return bool(self._back)
+        return True
 
     def show_activity(self, query: EventQuery) -> None:
         """Open the Activity tab on the events ``query`` matches (a toast's "show these")."""

@@ -26,7 +26,7 @@ from ssui.config.views import BrowsePrefs, Condition, SavedFilter, SavedView
 from ssui.entities import Entity
 from ssui.mirror import Filter, MirrorStore
 from ssui.text import printable
-from ssui.tui.browse_state import ActiveFilter, BrowseState
+from ssui.tui.browse_state import ActiveFilter, BrowseState, Place
 from ssui.tui.data_text import data_text
 from ssui.tui.messages import SyncNow, TaskFailed, failure
 from ssui.tui.names import NameResolver
@@ -64,6 +64,9 @@ class EntityBrowser(Widget):
         Binding("S", "reverse_sort", "Reverse", id="ssui.sort.reverse"),
         Binding("d", "toggle_detail", "Detail", id="ssui.detail"),
         Binding("v", "flip_split", "Split ↔", id="ssui.detail.flip"),
+        Binding("o", "related", "Related", show=False, id="ssui.related",
+                tooltip="Into the record's related records (Enter opens one, backspace "
+                "comes back)"),
         Binding("C", "choose_columns", "Columns", show=False, id="ssui.columns",
                 tooltip="Choose, order and hide this list's columns"),
         Binding("V", "save_view", "Save view", show=False, id="ssui.view.save",
@@ -198,7 +201,7 @@ class EntityBrowser(Widget):
 
     def reload(self, *, keep: Record | None = None, cursor: int = 0,
                keep_screen_row: bool = False, announce: bool = False,
-               interactive: bool = False) -> None:
+               interactive: bool = False, screen_row: int | None = None) -> None:
         """Re-read the count and the rows around the cursor.
 
         Reads run in a worker. A read the user is waiting on (a search keystroke, a sort) runs
@@ -209,7 +212,8 @@ class EntityBrowser(Widget):
         self._version += 1
         query = self.state.query(self.entity.key)
         table = self.table
-        screen_row = table.cursor_row - table.top_row if keep_screen_row else None
+        if keep_screen_row:
+            screen_row = table.cursor_row - table.top_row
         args = (self._version, MirrorRows(self.store, query), keep, cursor, screen_row,
                 self.count if announce else None, interactive)
         if interactive and self.loaded_once and self._read_seconds < INLINE_BUDGET:
@@ -409,6 +413,36 @@ class EntityBrowser(Widget):
         self.focus_table()
         return True
 
+    def place(self) -> Place:
+        """Where the user is in this list, to come back to (the back stack)."""
+        record = self.table.highlighted
+        return Place(self.entity.key, self.state, record.get("id") if record else None,
+                     self.table.cursor_row, self.table.cursor_row - self.table.top_row,
+                     self.detail_open)
+
+    def restore(self, place: Place) -> None:
+        """Show the list as it was at ``place``: search, sort, filters, cursor and detail."""
+        self.state = place.state
+        self.search_input.value = place.state.search
+        self._show_search(bool(place.state.search))
+        record = (self.store.get(self.entity.key, place.record_id)
+                  if place.record_id is not None else None)
+        self.new_rows = 0
+        self.reload(keep=record, cursor=place.cursor, interactive=True,
+                    screen_row=place.screen_row)
+        self.detail_open = place.detail_open
+        if place.detail_open and record is not None:
+            self.detail.show(self.entity, record)
+        self.refresh_bindings()
+        self._show_status()
+        self.focus_table()
+        # The tab is shown again only now: once it has its size, the row goes back in place.
+        self.call_after_refresh(self._row_on_screen, place.screen_row)
+
+    def _row_on_screen(self, screen_row: int) -> None:
+        table = self.table
+        table.scroll_to(y=max(0, table.cursor_row - screen_row), animate=False, immediate=True)
+
     def set_filters(self, filters: tuple[ActiveFilter, ...]) -> None:
         self.apply(replace(self.state, filters=filters))
 
@@ -528,6 +562,13 @@ class EntityBrowser(Widget):
 
     def action_reverse_sort(self) -> None:
         self.apply(replace(self.state, descending=not self.state.descending), keep_record=True)
+
+    def action_related(self) -> None:
+        """Open the detail if it is closed and go to its related records."""
+        if self.table.highlighted is None:
+            return
+        self.detail_open = True
+        self.detail.focus_related()
 
     def action_toggle_detail(self) -> None:
         self.detail_open = not self.detail_open

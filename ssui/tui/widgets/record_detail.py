@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
 from ssui.entities import Entity, Field, Kind
@@ -40,6 +42,24 @@ class _Extras:
     events: list[WatchEvent]
 
 
+class RelatedList(OptionList):
+    """The related records, one a line under their group's title; Enter opens one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open related", id="ssui.related.open",
+                tooltip="Open this record in its tab, with its detail (backspace comes back)"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, compact=True)
+
+    def on_focus(self) -> None:
+        if self.highlighted is None:
+            self.action_first()
+        if self.parent is not None:
+            self.call_after_refresh(self.screen.scroll_to_widget, self, animate=False)
+
+
 class RecordDetail(VerticalScroll, can_focus=True):
     """Shows one record; related records and recent activity are read in a worker."""
 
@@ -49,6 +69,14 @@ class RecordDetail(VerticalScroll, can_focus=True):
         def __init__(self, extras: _Extras) -> None:
             super().__init__()
             self.extras = extras
+
+    class OpenRelated(Message):
+        """The user picked a related record to open (the screen opens it in its tab)."""
+
+        def __init__(self, entity_key: str, record_id: int) -> None:
+            super().__init__()
+            self.entity_key = entity_key
+            self.record_id = record_id
 
     def __init__(self, store: MirrorStore, *, resolver: NameResolver | None = None,
                  name: str | None = None, id: str | None = None,
@@ -60,12 +88,16 @@ class RecordDetail(VerticalScroll, can_focus=True):
         self.record: Record | None = None
         self.groups: list[RelatedGroup] = []
         self.events: list[WatchEvent] = []
+        self._loaded_for: tuple[str, Any] | None = None  # whose related records are shown
+        self._focus_when_loaded = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
         yield Static(id="detail-fields", classes="section")
         yield Static(id="detail-custom", classes="section")
+        yield Static("RELATED", id="detail-related-title")
         yield Static(id="detail-related", classes="section")
+        yield RelatedList(id="detail-related-list")
         yield Static(id="detail-activity", classes="section")
 
     def show(self, entity: Entity, record: Record) -> None:
@@ -98,7 +130,24 @@ class RecordDetail(VerticalScroll, can_focus=True):
                 x.entity_key, x.record_id) != (self.entity.key, self.record.get("id")):
             return
         self.groups, self.events = x.groups, x.events
+        self._loaded_for = (x.entity_key, x.record_id)
         self._render_extras()
+        if self._focus_when_loaded:
+            self._focus_when_loaded = False
+            self.focus_related()
+
+    def focus_related(self) -> None:
+        """Focus the related records (once read); say so when there are none."""
+        if self.entity is None or self.record is None:
+            return
+        if self._loaded_for != (self.entity.key, self.record.get("id")):
+            self._focus_when_loaded = True
+            return
+        if self.groups and self.related_list.option_count:
+            self.related_list.focus()
+        else:
+            self.notify(f"Nothing related to this {self.entity.label.lower()} in the mirror.",
+                        title=self.entity.plural)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -106,6 +155,8 @@ class RecordDetail(VerticalScroll, can_focus=True):
         if failed is not None:
             box = self.query_one("#detail-related", Static)
             box.display = True
+            self.query_one("#detail-related-title").display = False
+            self.related_list.display = False
             box.update(Text(printable(f"Could not read related records: {failed.text}"),
                             style="red"))
             self.post_message(failed)
@@ -150,35 +201,73 @@ class RecordDetail(VerticalScroll, can_focus=True):
             grid.add_row(Text("Empty", style="italic"), Text(" · ".join(empty), style="dim"))
         return grid
 
+    def on_mount(self) -> None:
+        self.query_one("#detail-related-title").display = False
+        self.query_one("#detail-related").display = False
+        self.query_one(RelatedList).display = False
+
+    def on_resize(self) -> None:
+        if self.groups and self.related_list.display:
+            self._render_extras()
+
+    @property
+    def related_list(self) -> RelatedList:
+        return self.query_one(RelatedList)
+
     def _render_extras(self) -> None:
-        related_box = self.query_one("#detail-related", Static)
-        related_box.display = bool(self.groups)
-        if self.groups:
-            related_box.update(_section("Related", self._related_grid(self.groups)))
+        self.query_one("#detail-related", Static).display = False  # only for a read failure
+        shown = bool(self.groups)
+        self.query_one("#detail-related-title").display = shown
+        options = self.related_list
+        options.display = shown
+        keep = options.highlighted_option.id if options.highlighted_option else None
+        options.clear_options()
+        if shown:
+            options.add_options(self._related_options(self.groups))
+            if keep is not None:
+                try:
+                    options.highlighted = options.get_option_index(keep)
+                except Exception:  # that record is no longer related
+                    options.highlighted = None
         activity = self.query_one("#detail-activity", Static)
         is_lead = self.entity is not None and self.entity.key == "lead"
         activity.display = is_lead
         if is_lead:
             activity.update(_section("Recent activity", _activity(self.events)))
 
-    def _related_grid(self, groups: Sequence[RelatedGroup]) -> Table:
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="dim", no_wrap=True, width=LABEL_WIDTH)
-        grid.add_column(overflow="fold")
+    def _related_options(self, groups: Sequence[RelatedGroup]) -> list[Option]:
+        width = max(LABEL_WIDTH + 12, self.scrollable_content_region.width - 1)
+        out: list[Option] = []
         for g in groups:
             label = g.title
             if g.total > 1 or len(g.records) != g.total:
                 more = "" if g.exact else "≥"
                 label = f"{g.title} ({more}{g.total:,})"
+            head = Text(printable(label).ljust(LABEL_WIDTH)[:LABEL_WIDTH], style="dim")
             if not g.records:
-                grid.add_row(label, Text("not in the mirror", style="dim"))
+                out.append(Option(head + Text("  not in the mirror", style="dim"),
+                                  disabled=True))
                 continue
             for i, rec in enumerate(g.records):
-                grid.add_row(label if i == 0 else "", self._summary(g.entity, rec))
+                lead = head if i == 0 else Text(" " * LABEL_WIDTH)
+                line = lead + Text("  ") + self._summary(g.entity, rec)
+                line.truncate(width, overflow="ellipsis")  # one line each: the list scans
+                # A record may be in two groups (an opportunity's primary lead is one of its
+                # leads too): the row number keeps the ids apart.
+                out.append(Option(line, id=f"{g.entity.key}:{rec['id']}:{len(out)}"))
             hidden = g.total - len(g.records)
             if hidden > 0:
-                grid.add_row("", Text(f"… and {hidden:,} more", style="dim"))
-        return grid
+                out.append(Option(Text(" " * LABEL_WIDTH + f"  … and {hidden:,} more",
+                                       style="dim"), disabled=True))
+        return out
+
+    @on(OptionList.OptionSelected, "#detail-related-list")
+    def _open_related(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        key, _, rest = (event.option.id or "").partition(":")
+        rid = rest.partition(":")[0]
+        if key and rid.isdigit():
+            self.post_message(self.OpenRelated(key, int(rid)))
 
     def _summary(self, entity: Entity, record: Record) -> Text:
         """A related record on one line: its name, then two of its columns.
