@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from typing import Any
 
+import pytest
 from textual.widgets import Input, Select, TabbedContent
 
 from ssui.mirror import Filter, MirrorStore, Query
@@ -237,3 +240,30 @@ async def test_opening_the_detail_keeps_cursor_and_search(make_app: AppMaker) ->
         await pilot.press("d")
         await settle(pilot)
         assert not b.detail.display and b.table.cursor_row == 3 and b.state.search == "lyon"
+
+
+async def test_a_change_before_the_first_read_lands_is_not_counted_as_new_rows(
+        make_app: AppMaker, store: MirrorStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The app's first poll may report changes while a list is still reading its first rows;
+    # against no count at all, every row looked new ("+3,027 new" on start).
+    release = threading.Event()
+    read = EntityBrowser._read
+
+    def slow_first_read(self: EntityBrowser, *args: Any) -> Any:
+        if self.entity.key == "account" and not release.is_set():
+            release.wait(5)
+        return read(self, *args)
+
+    monkeypatch.setattr(EntityBrowser, "_read", slow_first_read)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        accounts = screen.browser("account")
+        assert not accounts.loaded_once  # its first read is still on its way
+        accounts.mirror_changed(announce=True)
+        release.set()
+        await settle(pilot)
+        assert accounts.count == store.count(Query("account"))
+        assert accounts.new_rows == 0

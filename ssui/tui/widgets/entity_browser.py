@@ -215,7 +215,8 @@ class EntityBrowser(Widget):
         if keep_screen_row:
             screen_row = table.cursor_row - table.top_row
         args = (self._version, MirrorRows(self.store, query), keep, cursor, screen_row,
-                self.count if announce else None, interactive)
+                # Until the first read lands there is no count to be new against.
+                self.count if announce and self.loaded_once else None, interactive)
         if interactive and self.loaded_once and self._read_seconds < INLINE_BUDGET:
             try:
                 result = self._read(*args)
