@@ -78,7 +78,10 @@ class SsuiApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="ssui.quit"),
         Binding("f1,question_mark", "toggle_keys", "Keys", id="ssui.keys"),
-        Binding("colon", "command_palette", "Commands", id="ssui.commands"),
+        # ctrl+p: Textual's usual key, which it adds only when no binding opens the palette;
+        # no text field uses it, so it opens the palette from one too.
+        Binding("colon,ctrl+p", "command_palette", "Commands", id="ssui.commands",
+                key_display=":"),
         Binding("A", "show_latest", "Latest activity", id="ssui.activity.latest",
                 tooltip="Show the events of the last toast in the Activity tab"),
         Binding("ctrl+l,L", "show_notifications", "Notifications log", show=False,
@@ -431,7 +434,12 @@ class SsuiApp(App[None]):
                 "ssui.activity.settings" not in seen):
             yield SystemCommand("Watch settings", "Which watches run and toast, whose new"
                                 " records, how much of the quota", self.action_watch_settings)
-        yield from super().get_system_commands(screen)
+        # Textual's own (Theme, Quit, Keys, Screenshot), less those ours already offer.
+        ours = {b.description for b in (a.binding for a in screen.active_bindings.values())
+                if b.id in seen}
+        for command in super().get_system_commands(screen):
+            if command.title not in ours:
+                yield command
 
     def _view_commands(self, screen: MainScreen) -> Iterable[SystemCommand]:
         """A "View: NAME" per saved view: it opens its list and shows the view."""

@@ -95,6 +95,41 @@ async def test_colon_opens_the_command_palette(make_app: AppMaker) -> None:
         assert type(app.screen).__name__ == "CommandPalette"
 
 
+async def test_ctrl_p_opens_the_palette_even_from_the_search_box(make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "a", "ctrl+p")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CommandPalette"
+
+
+async def test_the_palette_names_each_command_once(make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Quit" in titles and "Keys" in titles
+        assert len(titles) == len(set(titles)), sorted(titles)
+
+
+async def test_closing_the_detail_from_inside_it_gives_the_keys_back_to_the_list(
+        make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "tab")  # the detail, then into it
+        await settle(pilot)
+        b = browser(app)
+        assert b.detail_open and b.detail.has_focus_within
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not b.detail_open and b.table.has_focus
+        await pilot.press("j", "enter")  # keys work at once: down a row, and the detail
+        await settle(pilot)
+        assert b.table.cursor_row == 1 and b.detail_open
+
+
 async def test_read_only_is_shown_and_reaches_the_browsers(make_app: AppMaker) -> None:
     app = make_app(read_only=True)
     async with app.run_test(size=(120, 36)) as pilot:

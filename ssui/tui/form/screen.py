@@ -138,7 +138,7 @@ class RecordForm(Screen[Saved | None]):
             yield Static(id="form-status")
             yield Button("Save  ^s", variant="primary", id="form-save", compact=True)
             yield Button("Cancel  esc", id="form-cancel", compact=True)
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ": Commands" is in the footer already
 
     def _row_widgets(self, fields: list[Field]) -> list[Widget]:
         """Each field's label and input, registered as the form's controls."""

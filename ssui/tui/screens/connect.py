@@ -72,7 +72,7 @@ class ConnectScreen(Screen[Connection]):
             yield Static("", id="form-error", classes="field-error")
             with Horizontal(id="connect-buttons"):
                 yield Button("Connect", variant="primary", id="connect")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ": Commands" is in the footer already
 
     def on_mount(self) -> None:
         self.query_one("#account_id", Input).focus()

@@ -104,7 +104,7 @@ class MainScreen(Screen[None]):
                                    scope=self.watching.scope if self.watching else None)
             with TabPane("Console", id="view-console"):
                 yield ConsolePanel(self.session, read_only=self.read_only, id="console")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ": Commands" is in the footer already
 
     def on_mount(self) -> None:
         self.refresh_sync_state()

@@ -485,6 +485,8 @@ class EntityBrowser(Widget):
 
     def watch_detail_open(self, open_: bool) -> None:
         detail = self.detail
+        if not open_ and detail.has_focus_within:
+            self.focus_table()  # the focus would go with the pane, and keys with it
         detail.display = open_
         if open_ and self.table.highlighted is not None:
             detail.show(self.entity, self.table.highlighted)
