@@ -5,7 +5,7 @@ This layer never imports textual; the UI, the sync loop and the console all buil
 
 from .client import SharpSpringClient
 from .clock import SYSTEM_CLOCK, Clock, SystemClock
-from .endpoint import API_VERSIONS, DEFAULT_BASE_URL, is_loopback
+from .endpoint import API_VERSIONS, DEFAULT_API_VERSION, DEFAULT_BASE_URL, is_loopback
 from .envelope import Reply, build_request, new_request_id, parse_response
 from .errors import (
     ApiError,
@@ -35,8 +35,8 @@ from .redact import redact, redact_url
 from .retry import Decision, Jitter, RetryPolicy, is_read
 
 __all__ = [
-    "API_VERSIONS", "DEFAULT_BASE_URL", "SYSTEM_CLOCK", "ApiError", "AuthError",
-    "BadResponseError", "Clock", "ConnectionFailedError", "Decision", "DuplicateError",
+    "API_VERSIONS", "DEFAULT_API_VERSION", "DEFAULT_BASE_URL", "SYSTEM_CLOCK", "ApiError",
+    "AuthError", "BadResponseError", "Clock", "ConnectionFailedError", "Decision", "DuplicateError",
     "InvalidParamsError", "InvalidRequestError", "Jitter", "MethodNotFoundError",
     "NotFoundError", "NothingChangedError", "OutcomeUnknownError", "QuotaCounter",
     "QuotaExceededError", "RateLimitedError", "RateLimiter", "Reply", "RequestTimeoutError",

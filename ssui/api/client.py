@@ -28,7 +28,13 @@ from ssui.entities.wire import RecordCodec
 
 from .clock import SYSTEM_CLOCK, Clock
 from .connection import Connection
-from .endpoint import DEFAULT_BASE_URL, endpoint_url, zone_for
+from .endpoint import (
+    DEFAULT_API_VERSION,
+    DEFAULT_BASE_URL,
+    endpoint_url,
+    split_version,
+    zone_for,
+)
 from .envelope import Reply, build_request, parse_response
 from .errors import NotFoundError, OutcomeUnknownError, SharpSpringError, WriteResult
 from .limits import QuotaCounter, RateLimiter
@@ -57,7 +63,7 @@ class SharpSpringClient:
         secret_key: str,
         *,
         base_url: str = DEFAULT_BASE_URL,
-        api_version: str = "v1.2",
+        api_version: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = 30.0,
         rate_limit: float | None = 10.0,
@@ -74,6 +80,10 @@ class SharpSpringClient:
         if timeout <= 0:
             raise ValueError(f"timeout must be positive seconds, got {timeout}")
         self.account_id = account_id
+        # A base URL may carry the version (".../pubapi/v1/"); without one asked, it is that.
+        base, in_url = split_version(base_url)
+        if api_version is None:
+            api_version = in_url or DEFAULT_API_VERSION
         self.api_version = api_version
         self.endpoint = endpoint_url(base_url, api_version)
         self.clock: Clock = clock or SYSTEM_CLOCK
@@ -84,7 +94,7 @@ class SharpSpringClient:
         self._entities: dict[str, Entity] = {}
         self._codecs: dict[str, RecordCodec] = {}
         self._conn = Connection(
-            self.endpoint, httpx.URL(base_url.rstrip("/") + "/"), account_id, secret_key,
+            self.endpoint, httpx.URL(base + "/"), account_id, secret_key,
             transport=transport, timeout=timeout, limiter=self.limiter, quota=self.quota,
         )
 

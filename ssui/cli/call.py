@@ -46,7 +46,8 @@ def add_parsers(commands: Any) -> None:
     )
     # SUPPRESS keeps `ssui --profile X call ...` working: the subcommand's default would
     # otherwise overwrite the value given before it.
-    call.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS)
+    call.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS,
+                      help="call through this saved connection (default: the default one)")
     call.set_defaults(handler=_call, take_extras=_take_params_after_options)
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from ssui import __version__
 from ssui.api import SharpSpringError
-from ssui.cli import app, call, mirror, profiles
+from ssui.cli import app, call, export, mirror, profiles
 from ssui.cli.errors import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -122,6 +122,7 @@ def _build_parser(load_sandbox: bool = False) -> _Parser:
         _add_sandbox_stand_in(commands)
     app.add_parsers(commands)
     mirror.add_parsers(commands)
+    export.add_parsers(commands)
     return parser
 
 

@@ -9,7 +9,9 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TextIO
@@ -30,6 +32,7 @@ from ssui.mirror.account import AccountMirror
 from ssui.mirror.events import WatchBatch, WatchEvent
 from ssui.mirror.lock import BUSY
 from ssui.mirror.scheduler import Budget, StreamStatus
+from ssui.mirror.store import MIRRORED
 from ssui.mirror.sync import INCREMENTAL, SyncProgress
 from ssui.mirror.watch import STREAM_KINDS
 from ssui.mirror.watch_scope import WatchScope, resolve_me
@@ -64,7 +67,8 @@ def add_parsers(commands: Any) -> None:
     watch.set_defaults(handler=run_watch)
     for command in (sync, watch):
         # As for `call`: `ssui sync --profile X` and `ssui --profile X sync` both work.
-        command.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS)
+        command.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS,
+                             help="use this saved connection (as `ssui --profile NAME` does)")
 
 
 def parse_streams(text: str) -> tuple[str, ...]:
@@ -90,77 +94,184 @@ def _live(session: AccountSession) -> AccountMirror:
 # -- ssui sync -----------------------------------------------------------------------------
 
 
-class _Bar:
-    """A one-line progress report on stderr, redrawn in place on a terminal."""
+# The order of the summary: what people count first, then the rest as the sync copies it.
+_SUMMARY_ORDER = ("lead", "account", "opportunity", "opportunity_lead", "campaign",
+                  "user_profile", "deal_stage")
+# Off a terminal (a log, CI), a long copy says how far it got at most this often.
+LOG_EVERY = 15.0
 
-    def __init__(self, out: TextIO) -> None:
+
+def counted(key: str, n: int) -> str:
+    """``n`` records of one entity in words: "1 lead", "12,000 opportunity leads"."""
+    e = entity(key)
+    return f"{n:,} {(e.label if n == 1 else e.plural).lower()}"
+
+
+def sync_summary(prog: SyncProgress, seconds: float, *, caught_up: bool = False) -> str:
+    """The last line of a sync: "Synced 100,000 leads, 1,200 accounts, … in 4.2 s".
+
+    ``caught_up``: the sync fetched what changed since the last one, not the whole account.
+    """
+    keys = sorted((k for k, n in prog.per_entity.items() if n),
+                  key=lambda k: (_SUMMARY_ORDER.index(k) if k in _SUMMARY_ORDER
+                                 else len(_SUMMARY_ORDER)))
+    took = f"in {seconds:.1f} s ({prog.calls:,} call{'s' if prog.calls != 1 else ''})"
+    if not keys:
+        return f"{'No changes' if caught_up else 'Synced nothing new'} {took}"
+    counts = ", ".join(counted(k, prog.per_entity[k]) for k in keys)
+    return f"{'Caught up' if caught_up else 'Synced'} {counts} {took}"
+
+
+class _Bar:
+    """The progress of a sync on stderr: a line per entity ("Leads 12,000 of about 100,000").
+
+    On a terminal the current entity's line is redrawn in place and stays when the next
+    entity begins; elsewhere (a log) each entity gets one line when it is done, plus one now
+    and then while a long one lasts. ``end()`` finishes a line left open, so whatever is
+    printed next (an event, a warning) starts on a fresh line; it is called when the sync is
+    done, and may be called any time.
+    """
+
+    def __init__(self, out: TextIO, *, caught_up: bool = False,
+                 expected: Mapping[str, int] | None = None, summary: str = "",
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.out = out
         self.tty = out.isatty()
-        self._last = -1
+        self.caught_up = caught_up
+        # Records each entity held before this run (a --full copy again): "of about N".
+        self.expected = dict(expected or {})
+        # With a prefix ("ssui watch"), the bar prints the summary line itself when done.
+        self.summary = summary
+        self.clock = clock
+        self.started = clock()
+        self._open = False  # a line is drawn without its newline (terminal only)
+        self._entity = self._text = ""  # the entity and text of the line drawn last
+        self._done: set[str] = set()
+        self._entities_done = 0
+        self._logged = self.started
+
+    def line(self, key: str, n: int) -> str:
+        """One entity's progress: "Leads 12,000 of about 100,000" or "Leads 3 new or changed"."""
+        name = entity(key).plural
+        if self.caught_up:
+            return f"{name} {n:,} new or changed"
+        about = self.expected.get(key, 0)
+        return f"{name} {n:,}" + (f" of about {about:,}" if about > n else "")
 
     def __call__(self, p: SyncProgress) -> None:
-        line = (f"syncing {p.entity or '…'}: {p.records:,} records, {p.calls} calls"
-                f" [{p.entities_done}/{p.entities_total}]")
+        if p.entities_done < self._entities_done:  # a first sync tried again from its start
+            self._done.clear()
+        # The sync counts an entity done, then reports once more: that count is its last.
+        finished = p.entities_done > self._entities_done
+        self._entities_done = p.entities_done
+        key = p.entity
+        if key and key in p.per_entity and (p.per_entity[key] or not self.caught_up):
+            self._draw(key, p.per_entity[key], finished)
+        if p.done:
+            self.end()
+            if self.summary:
+                said = sync_summary(p, self.clock() - self.started, caught_up=self.caught_up)
+                self.say(f"{self.summary}: {said[:1].lower()}{said[1:]}")
+
+    def _draw(self, key: str, n: int, finished: bool) -> None:
+        if key in self._done:
+            return
+        text = printable(self.line(key, n))
         if self.tty:
-            self.out.write("\r\033[K" + line)
-        elif p.entities_done != self._last:  # a log, not a terminal: a line per entity
-            self.out.write(line + "\n")
-            self._last = p.entities_done
+            if self._open and self._entity != key:
+                self.out.write("\n")  # the last entity's line stays as it ended
+                self._open = False
+            if not self._open or text != self._text:
+                self.out.write("\r\033[K" + text)
+                self._open = True
+            if finished:
+                self.end()
+        elif finished or self.clock() - self._logged >= LOG_EVERY:
+            self.out.write(text + ("" if finished else " …") + "\n")
+            self._logged = self.clock()
+        self._entity, self._text = key, text
+        if finished:
+            self._done.add(key)
         self.out.flush()
 
     def end(self) -> None:
-        if self.tty:
+        """Finish the line drawn last, if it is still open."""
+        if self._open:
             self.out.write("\n")
+            self.out.flush()
+            self._open = False
+
+    def say(self, line: str) -> None:
+        """Print a line of its own on the bar's stream (the bar's open line ends first)."""
+        self.end()
+        self.out.write(line + "\n")
+        self.out.flush()
+
+
+@dataclass
+class SyncReport(SyncProgress):
+    """What `ssui sync` did: its progress at the end, how long it took, and which sync."""
+
+    seconds: float = 0.0
+    caught_up: bool = False
+    """Only what changed since the last sync was fetched (not the whole account)."""
+
+    @property
+    def summary(self) -> str:
+        return sync_summary(self, self.seconds, caught_up=self.caught_up)
 
 
 async def sync(connection: Connection, full: bool,
                transport: httpx.AsyncBaseTransport | None = None,
-               out: TextIO = sys.stderr) -> SyncProgress:
+               out: TextIO | None = None) -> SyncReport:
     """Copy the account into its mirror: everything, or what changed since the last sync.
 
     One sync of a mirror runs at a time: while another (`ssui sync`, the app's first copy,
     a poll of the app or of `ssui watch`) holds it, this one says so on ``out`` and waits.
     """
-    bar = _Bar(out)
+    bar = _Bar(out or sys.stderr)  # looked up now: whoever replaced sys.stderr gets it
     told = False
 
     def waiting() -> None:
         nonlocal told
         if not told:
             told = True
-            out.write(f"ssui sync: {BUSY}; waiting\n")
-            out.flush()
+            bar.say(f"ssui sync: {BUSY}; waiting")
 
     async with AccountSession.open(connection, transport=transport) as session:
         mirror = _live(session)
         engine = mirror.sync
         async with session.store.syncing(waiting):
             if full or not engine.has_full_sync():
+                if engine.has_full_sync():  # copied before: the counts then are a good guess
+                    bar.expected = {k: session.store.count_all(k) for k in MIRRORED}
                 prog = await engine.full_sync(force=full, progress=bar)
             else:
+                bar.caught_up = True
                 prog = SyncProgress(entities_total=len(INCREMENTAL))
                 await mirror.refresh_lookups()
                 for key in INCREMENTAL:
                     # New leads, accounts and opportunities go into the event log as well, so
                     # the app and `ssui watch` announce what this sync was first to fetch.
+                    prog.entity = key
                     _new, changed = await mirror.watch.catch_up_records(key)
                     prog.records += len(changed)
                     prog.per_entity[key] = len(changed)
                     prog.entities_done += 1
-                    prog.entity, prog.calls = key, engine.calls
-                    bar(prog)
+                    prog.calls = engine.calls
+                    if changed:
+                        bar(prog)
                 prog.done = True
+                bar(prog)
     bar.end()
-    return prog
+    return SyncReport(**vars(prog), seconds=bar.clock() - bar.started,
+                      caught_up=bar.caught_up)
 
 
 def run_sync(args: argparse.Namespace) -> int:
     connection = _connection(args)
-    prog = asyncio.run(sync(connection, args.full, getattr(args, "transport", None)))
-    counts = ", ".join(f"{n:,} {entity(k).plural.lower() if n != 1 else entity(k).label.lower()}"
-                       for k, n in prog.per_entity.items() if n)
-    print(printable(f"mirror of {connection.name} is up to date ({counts or 'no changes'};"
-          f" {prog.calls} calls)"))
+    report = asyncio.run(sync(connection, args.full, getattr(args, "transport", None)))
+    print(printable(f"{report.summary}; the mirror of {connection.name} is up to date"))
     return 0
 
 
@@ -212,6 +323,7 @@ async def watch(connection: Connection, streams: Sequence[str], owner: int | str
     # The log place of the last event printed: with --count, what a batch held beyond it is
     # left for the next run, not marked delivered.
     last_printed: int | None = None
+    bar = _Bar(err, summary="ssui watch")
 
     def show(batch: WatchBatch) -> None:
         nonlocal printed, last_printed, owner_id
@@ -225,6 +337,9 @@ async def watch(connection: Connection, streams: Sequence[str], owner: int | str
             if not scope.admits(ev) or (owner == "mine" and owner_id is None
                                         and ev.entity in ("lead", "account", "opportunity")):
                 continue
+            # On a terminal stdout and stderr share the screen: the first sync's progress line
+            # ends before the first event, which starts a line of its own.
+            bar.end()
             out.write(event_line(ev, batch.catch_up, jsonl) + "\n")
             out.flush()
             printed += 1
@@ -239,9 +354,9 @@ async def watch(connection: Connection, streams: Sequence[str], owner: int | str
         mirror = _live(session)
         mirror.watch_only(streams)
         mirror.on_batch(show)
-        runner = asyncio.create_task(mirror.run(progress=_Bar(err)))
+        runner = asyncio.create_task(mirror.run(progress=bar))
         waiter = asyncio.create_task(done.wait())
-        reporter = asyncio.create_task(_report_outages(mirror, err))
+        reporter = asyncio.create_task(_report_outages(mirror, err, bar=bar))
         finished, _ = await asyncio.wait({runner, waiter}, return_when=asyncio.FIRST_COMPLETED)
         for t in (runner, waiter, reporter):
             t.cancel()
@@ -253,8 +368,10 @@ async def watch(connection: Connection, streams: Sequence[str], owner: int | str
     return printed
 
 
-async def _report_outages(mirror: AccountMirror, err: TextIO, every: float = 1.0) -> None:
-    """Say on ``err`` when the watch cannot reach SharpSpring, and when it is back."""
+async def _report_outages(mirror: AccountMirror, err: TextIO, every: float = 1.0,
+                          bar: _Bar | None = None) -> None:
+    """Say on ``err`` when the watch cannot reach SharpSpring, and when it is back (on a
+    line of its own: ``bar``'s progress line, if open, ends first)."""
     troubled = False
     said = ""
     while True:
@@ -269,6 +386,8 @@ async def _report_outages(mirror: AccountMirror, err: TextIO, every: float = 1.0
             line = f"{s.name}: {what} ({s.last_error or 'no answer'})"
         else:
             line = ""
+        if bar is not None and ((line and line != said) or (not line and troubled)):
+            bar.end()
         if line and line != said:
             err.write(printable(f"ssui watch: {line}") + "\n")
         elif not line and troubled:

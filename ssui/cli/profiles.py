@@ -72,10 +72,10 @@ def _add_config(commands: Any) -> None:
     show.add_argument("name", nargs="?", metavar="NAME", help="a saved connection")
     show.set_defaults(handler=_config_show)
     set_default = actions.add_parser("set-default", help="make a connection the default")
-    set_default.add_argument("name", metavar="NAME")
+    set_default.add_argument("name", metavar="NAME", help="the saved connection to use by default")
     set_default.set_defaults(handler=_config_set_default)
     remove = actions.add_parser("remove", help="forget a connection and its secret key")
-    remove.add_argument("name", metavar="NAME")
+    remove.add_argument("name", metavar="NAME", help="the connection to forget")
     remove.set_defaults(handler=_config_remove)
 
 
@@ -103,8 +103,9 @@ def _login(args: argparse.Namespace) -> int:
     base_url = args.base_url or (
         _ask("Base URL", DEFAULT_BASE_URL) if ask_all else DEFAULT_BASE_URL
     )
+    # None: the version the base URL names (".../pubapi/v1"), else the default.
     api_version = args.api_version or (
-        _ask("API version", DEFAULT_API_VERSION) if ask_all else DEFAULT_API_VERSION
+        _ask("API version", DEFAULT_API_VERSION) if ask_all else None
     )
     try:
         connection = Connection(
@@ -112,7 +113,7 @@ def _login(args: argparse.Namespace) -> int:
             account_id=account_id,
             secret_key=SecretStr(secret),
             base_url=base_url,
-            api_version=api_version,
+            **({"api_version": api_version} if api_version else {}),
         )
     except ValidationError as exc:
         flags = {field: f"--{field.replace('_', '-')}" for field in Connection.model_fields}

@@ -3,12 +3,11 @@
 Nothing here imports textual; the CLI and the app both build on it.
 """
 
-from ssui.api import API_VERSIONS, DEFAULT_BASE_URL
+from ssui.api import API_VERSIONS, DEFAULT_API_VERSION, DEFAULT_BASE_URL
 from ssui.config.connect import check_connection, open_client
 from ssui.config.errors import ConfigError
 from ssui.config.keymap import load_keymap
 from ssui.config.model import (
-    DEFAULT_API_VERSION,
     Connection,
     Profile,
     check_profile_name,

@@ -3,11 +3,23 @@
 import re
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from ssui.api.endpoint import API_VERSIONS, DEFAULT_BASE_URL, endpoint_url
-
-DEFAULT_API_VERSION = "v1.2"
+from ssui.api.endpoint import (
+    API_VERSIONS,
+    DEFAULT_API_VERSION,
+    DEFAULT_BASE_URL,
+    endpoint_url,
+    split_version,
+)
 
 # Names ssui itself creates: they are typed on the command line and used as TOML keys, so
 # keep them to characters that need no quoting in either place.
@@ -26,6 +38,25 @@ class Profile(BaseModel):
     # Who the user is in the account (a user id or an email): the API does not say, and the
     # watches' and the Activity filter's "mine" needs it.
     me: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _version_from_base_url(cls, data: Any) -> Any:
+        # A base URL pasted with its version (".../pubapi/v1.2/") means that version, unless
+        # api_version says another: then the base_url check below names both. No api_version
+        # (or None) means the URL's, else the default.
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if data.get("api_version", "") is None:
+            del data["api_version"]
+        url = data.get("base_url")
+        if isinstance(url, str):
+            base, in_url = split_version(url)
+            given = data.get("api_version")
+            if in_url is not None and given in (None, in_url):
+                data.update(base_url=base, api_version=in_url)
+        return data
 
     @field_validator("account_id", mode="before")
     @classmethod
@@ -60,11 +91,14 @@ class Profile(BaseModel):
 
     @field_validator("base_url")
     @classmethod
-    def _base_url_is_usable(cls, value: str) -> str:
-        # The client's own rule (https, or http to loopback only), checked when the profile is
-        # read rather than on its first call.
+    def _base_url_is_usable(cls, value: str, info: ValidationInfo) -> str:
+        # The client's own rule (https, or http to loopback only; a version in the URL must be
+        # the profile's), checked when the profile is read rather than on its first call.
         value = value.strip().rstrip("/")
-        endpoint_url(value, DEFAULT_API_VERSION)
+        version = info.data.get("api_version")
+        if version not in API_VERSIONS:  # refused on its own already
+            version = split_version(value)[1] or DEFAULT_API_VERSION
+        endpoint_url(value, version)
         return value
 
     def with_secret(self, secret_key: str | SecretStr) -> "Connection":

@@ -4,6 +4,7 @@ import os
 
 from pydantic import SecretStr, ValidationError
 
+from ssui.api.endpoint import split_version
 from ssui.config.errors import ConfigError
 from ssui.config.model import Connection, Profile, describe_validation_error
 from ssui.config.paths import config_paths
@@ -40,6 +41,10 @@ def resolve_profile(profile_name: str | None = None) -> Profile:
     chosen = _choose_profile(profile_name)
     overrides = {field: os.environ[var] for field, var in _OVERRIDES.items() if os.environ.get(var)}
     base = {} if chosen is None else chosen.model_dump()
+    if "api_version" not in overrides and split_version(overrides.get("base_url", ""))[1]:
+        # $SHARPSPRING_BASE_URL with its version (".../pubapi/v1") overrides the profile's
+        # version too; only $SHARPSPRING_API_VERSION saying another is a conflict.
+        base.pop("api_version", None)
     try:
         return Profile.model_validate({"name": ENVIRONMENT_ONLY, **base, **overrides})
     except ValidationError as exc:

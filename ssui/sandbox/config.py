@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,9 +19,24 @@ DEFAULT_SECRET_KEY = "sandbox-secret"
 DEFAULT_ACTIVITY = 1 / 3
 
 
-def default_db_path() -> Path:
-    """The sandbox's database file under the user data dir (``.../ssui/sandbox.db``)."""
-    return Path(platformdirs.user_data_dir("ssui")) / "sandbox.db"
+# ssui's data folder is overridden by this variable (as for the mirrors), e.g. in tests.
+DATA_DIR_ENV = "SSUI_DATA_DIR"
+# Each way of running the sandbox has a database file of its own, so `ssui --sandbox` and
+# `ssui sandbox serve` can run at once without sharing (and fighting over) one file.
+APP_DB = "sandbox.db"
+"""``ssui --sandbox``: the sandbox embedded in the app (and ``SandboxConfig()``'s default)."""
+SERVE_DB = "sandbox-serve.db"
+"""``ssui sandbox serve``: the sandbox on its own."""
+Use = Literal["app", "serve"]
+
+
+def default_db_path(use: Use = "app") -> Path:
+    """The default database file of the sandbox, under the user data dir (or
+    ``$SSUI_DATA_DIR``): ``sandbox.db`` for ``ssui --sandbox``, ``sandbox-serve.db`` for
+    ``ssui sandbox serve``."""
+    override = os.environ.get(DATA_DIR_ENV)
+    folder = Path(override) if override else Path(platformdirs.user_data_dir("ssui"))
+    return folder / (SERVE_DB if use == "serve" else APP_DB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +44,8 @@ class SandboxConfig:
     """Everything that makes one sandbox; the defaults are a realistic, well-behaved account."""
 
     db: str | Path | None = None
-    """SQLite file; None = ``default_db_path()``; ``":memory:"`` for tests."""
+    """SQLite file; None = ``default_db_path()`` (the one of ``ssui --sandbox``); ``":memory:"``
+    for tests."""
     seed: int = 1
     leads: int = 2000
     activity: float = DEFAULT_ACTIVITY

@@ -13,6 +13,7 @@ client address so the app can abort it without answering.
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 import time
 from dataclasses import replace
@@ -82,6 +83,7 @@ class SandboxServer:
         """Open (and seed) the database, start serving, and return once the port is bound."""
         if self._thread is not None:
             return self
+        _check_bindable(self.config.host, self.config.port)
         self.app = app = create_app(self.config)
         app.dropper = self._drop
         uv = uvicorn.Config(
@@ -128,6 +130,25 @@ class SandboxServer:
             return False
         transport.abort()
         return True
+
+
+def _check_bindable(host: str, port: int) -> None:
+    """RuntimeError in one line when ``host:port`` cannot be bound (taken, not an address of
+    this machine, ...), before uvicorn tries and logs the failure with a traceback."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError, OverflowError) as exc:
+        raise RuntimeError(f"cannot serve on {host}: {getattr(exc, 'strerror', None) or exc}"
+                           ) from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # As uvicorn binds: a port in TIME_WAIT after the last run is free to use again.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            where = f"{host}:{port}" if port else host
+            raise RuntimeError(f"cannot serve on {where}: {exc.strerror or exc}") from None
 
 
 def transport(config: SandboxConfig | None = None) -> httpx.ASGITransport:

@@ -19,8 +19,8 @@ from ssui.sandbox import SandboxConfig, SandboxServer, parse_faults
 
 def loopback_client(server: SandboxServer, **kw: Any) -> SharpSpringClient:
     kw.setdefault("rate_limit", None)
-    return SharpSpringClient(server.account_id, server.secret_key, base_url=server.base_url,
-                             **kw)
+    kw.setdefault("base_url", server.base_url)
+    return SharpSpringClient(server.account_id, server.secret_key, **kw)
 
 
 async def test_paging_over_loopback_reads_every_active_lead_once(
@@ -36,6 +36,19 @@ async def test_paging_over_loopback_reads_every_active_lead_once(
         assert client.calls_made in (pages, pages + 1)
         one = await client.get("lead", ids[0])
         assert one is not None and one["id"] == ids[0]
+
+
+@pytest.mark.parametrize(("suffix", "version"), [
+    ("/v1.2/", "v1.2"), ("/v1.2", "v1.2"), ("/v1/", "v1"), ("/v1", "v1")])
+async def test_a_base_url_given_with_its_version_reaches_the_sandbox(
+        sandbox_server: SandboxServer, suffix: str, version: str) -> None:
+    # What `ssui sandbox serve` prints is the endpoint itself: pasted as a base URL, it works.
+    async with loopback_client(sandbox_server, base_url=sandbox_server.base_url + suffix,
+                               retry=RetryPolicy(max_attempts=1)) as client:
+        assert client.api_version == version
+        assert await client.page("lead", 0, limit=2)
+        raw = await client.request_raw("POST", f"{version}/", content=b"{}")
+        assert raw.request.url.path == f"/pubapi/{version}/"
 
 
 async def test_a_wrong_secret_is_an_auth_error_that_never_shows_the_secret(

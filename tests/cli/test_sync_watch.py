@@ -42,7 +42,7 @@ async def test_sync_fills_the_profiles_mirror_then_catches_up(
     err = io.StringIO()
     prog = await sync(connection, full=False, transport=transport, out=err)
     assert prog.done and prog.per_entity["lead"] > 0
-    assert "syncing" in err.getvalue()
+    assert f"Leads {prog.per_entity['lead']:,}" in err.getvalue().splitlines()
     store = MirrorStore(mirror_path("sbx", connection.account_id))
     assert store.count(Query("lead")) == prog.per_entity["lead"]
     store.close()

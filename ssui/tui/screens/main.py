@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -29,6 +30,7 @@ from ssui.tui.form.screen import RecordForm, Saved, record_title
 from ssui.tui.names import NameResolver
 from ssui.tui.screens.activity_filter import ActivityFilterScreen, Chosen
 from ssui.tui.screens.columns import ColumnsScreen
+from ssui.tui.screens.export import ExportScreen
 from ssui.tui.screens.filter import FilterScreen
 from ssui.tui.screens.view_name import ViewNameScreen
 from ssui.tui.sync_state import SyncState, describe
@@ -252,6 +254,19 @@ class MainScreen(Screen[None]):
         browser = event.browser
         self.app.push_screen(ColumnsScreen(browser.entity, browser.table.field_names),
                              browser.columns_chosen)
+
+    @on(EntityBrowser.ExportRequested)
+    def _export(self, event: EntityBrowser.ExportRequested) -> None:
+        browser = event.browser
+
+        def chosen(target: tuple[Path, str] | None) -> None:
+            browser.focus_table()
+            if target is not None:
+                browser.export_to(*target)
+
+        stamp = datetime.now().strftime("%Y-%m-%d-%H%M")
+        what = browser.entity.plural.lower()
+        self.app.push_screen(ExportScreen(what, browser.count, f"{what}-{stamp}.csv"), chosen)
 
     @on(EntityBrowser.SaveViewRequested)
     def _name_view(self, event: EntityBrowser.SaveViewRequested) -> None:

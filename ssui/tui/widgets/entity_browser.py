@@ -8,8 +8,11 @@ tab switch or opening the detail loses nothing.
 
 from __future__ import annotations
 
+import io
+import json
 import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -24,10 +27,12 @@ from textual.worker import Worker, get_current_worker
 
 from ssui.config.views import BrowsePrefs, Condition, SavedFilter, SavedView
 from ssui.entities import Entity
-from ssui.mirror import Filter, MirrorStore
+from ssui.mirror import Filter, MirrorStore, Query
+from ssui.mirror.export import export_query
 from ssui.text import printable
 from ssui.tui.browse_state import ActiveFilter, BrowseState, Place
 from ssui.tui.data_text import data_text
+from ssui.tui.format import format_value
 from ssui.tui.messages import SyncNow, TaskFailed, failure
 from ssui.tui.names import NameResolver
 from ssui.tui.rows import MirrorRows
@@ -71,6 +76,14 @@ class EntityBrowser(Widget):
                 tooltip="Choose, order and hide this list's columns"),
         Binding("V", "save_view", "Save view", show=False, id="ssui.view.save",
                 tooltip="Save the filters, search, sort and columns under a name"),
+        Binding("x", "export", "Export", show=False, id="ssui.export",
+                tooltip="Write every row the list shows (filters, search, sort) to CSV or JSON"),
+        Binding("y", "copy('cell')", "Copy cell", show=False, id="ssui.copy.cell",
+                tooltip="Copy the value under the cursor to the clipboard"),
+        Binding("Y", "copy('row')", "Copy record", show=False, id="ssui.copy.row",
+                tooltip="Copy the record under the cursor as JSON to the clipboard"),
+        Binding("at", "copy('email')", "Copy email", show=False, id="ssui.copy.email",
+                tooltip="Copy the email address of the record under the cursor"),
         Binding("r", "refresh", "Refresh now", show=False, id="ssui.refresh"),
         Binding("escape", "back", "Back", show=False, id="ssui.back"),
         Binding("n", "write('new')", "New", id="ssui.record.new",
@@ -104,6 +117,9 @@ class EntityBrowser(Widget):
 
     class ColumnsRequested(_Message):
         """The user asked to choose this browser's columns (the screen shows the chooser)."""
+
+    class ExportRequested(_Message):
+        """The user asked to export the list (the screen asks for the file)."""
 
     class SaveViewRequested(_Message):
         """The user asked to save what the list shows as a view (the screen asks its name)."""
@@ -572,6 +588,63 @@ class EntityBrowser(Widget):
             return
         self.detail_open = True
         self.detail.focus_related()
+
+    # -- export and copy -------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        self.post_message(self.ExportRequested(self))
+
+    def export_to(self, path: Path, fmt: str) -> None:
+        """Write every row the list shows to ``path`` (in a worker), saying how it went."""
+        what = self.entity.plural.lower()
+        self.notify(printable(f"Exporting {self.count:,} {what} to {path}…"), title="Export",
+                    markup=False)
+        self._export(self.state.query(self.entity.key), path, fmt)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False,
+          description="exporting the list")
+    def _export(self, query: Query, path: Path, fmt: str) -> None:
+        what = self.entity.plural.lower()
+        try:
+            done = export_query(self.store, query, "json" if fmt == "json" else "csv", path)
+        except (OSError, ValueError) as exc:
+            self.app.call_from_thread(
+                self.notify, printable(f"Export to {path} failed: {exc}"), title="Export",
+                severity="error", markup=False, timeout=12)
+            return
+        self.app.call_from_thread(
+            self.notify, printable(f"Exported {done.rows:,} {what} to {path} "
+                                   f"({done.bytes / 1e6:,.1f} MB)"), title="Export",
+            markup=False)
+
+    def action_copy(self, what: str) -> None:
+        record = self.table.highlighted
+        if record is None:
+            return
+        if what == "email":
+            email = record.get("emailAddress") if self.entity.has_field("emailAddress") else None
+            if not email:
+                self.notify(f"This {self.entity.label.lower()} has no email address.",
+                            severity="warning", title="Copy")
+                return
+            text, said = str(email), f"email {email}"
+        elif what == "row":
+            one = replace(self.state.query(self.entity.key),
+                          filters=(Filter("id", "=", record["id"]),), search="")
+            sink = io.StringIO()
+            export_query(self.store, one, "json", sink)
+            (shown,) = json.loads(sink.getvalue())
+            text = json.dumps(shown, ensure_ascii=False, indent=2)
+            said = f"{self.entity.label} #{record['id']} as JSON ({len(shown)} fields)"
+        else:
+            column = self.table.current_column
+            if column is None:
+                return
+            text = format_value(column.field, record.get(column.field.name), self.resolver,
+                                one_line=False)
+            said = f"{column.field.label}: {text}" if text else f"{column.field.label} (empty)"
+        self.app.copy_to_clipboard(text)
+        self.notify(printable(f"Copied {said}"[:120]), title="Clipboard", markup=False)
 
     def action_toggle_detail(self) -> None:
         self.detail_open = not self.detail_open
