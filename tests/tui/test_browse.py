@@ -267,3 +267,22 @@ async def test_a_change_before_the_first_read_lands_is_not_counted_as_new_rows(
         await settle(pilot)
         assert accounts.count == store.count(Query("account"))
         assert accounts.new_rows == 0
+
+
+async def test_an_empty_result_says_so_in_the_table_and_how_to_undo_it(
+        make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zzqqx", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        b = screen.browser("lead")
+        assert b.count == 0
+        line = b.table.render_line(2).text
+        assert "No leads match “zzqqx”" in line and "esc clears the search" in line
+        await pilot.press("escape")
+        await settle(pilot)
+        assert b.count > 0
+        assert "No leads" not in b.table.render_line(2).text

@@ -286,6 +286,7 @@ class EntityBrowser(Widget):
         self.count, self.total, self.error = r.count, r.total, None
         self.new_rows += r.grew
         table = self.table
+        table.empty_text = self.empty_text()
         top = None
         if r.keep_screen_row is not None:
             top = r.cursor - r.keep_screen_row
@@ -346,6 +347,18 @@ class EntityBrowser(Widget):
     def _resized(self, event: RecordTable.ViewChanged) -> None:
         event.stop()
         self._show_status()
+
+    def empty_text(self) -> str:
+        """What the table says when nothing is in it: why, and how to see rows again."""
+        noun = self.entity.plural.lower()
+        st = self.state
+        if not st.narrowed:
+            return f"No {noun} in the mirror yet."
+        why = [f"“{st.search.strip()}”"] if st.search.strip() else []
+        why += [a.label for a in st.filters]
+        undo = [k for k, on in (("esc clears the search", bool(st.search.strip())),
+                                ("F clears the filters", bool(st.filters))) if on]
+        return f"No {noun} match {' · '.join(why)}: {', '.join(undo)}."
 
     def status_text(self) -> str:
         """The status line as plain text: the rows in view and honest counts."""

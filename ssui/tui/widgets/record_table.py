@@ -184,6 +184,8 @@ class RecordTable(ScrollView, can_focus=True):
         self.row_count = 0
         self.cursor_row = 0
         self.cursor_column = 0
+        # What the table says where its rows would be when it has none ("No leads match").
+        self.empty_text = ""
         self.sort_column: str | None = None
         self.sort_descending = False
         self._blocks: OrderedDict[int, list[_Row]] = OrderedDict()
@@ -510,6 +512,11 @@ class RecordTable(ScrollView, can_focus=True):
             return self._header(scroll_x, width)
         index = scroll_y + y - 1
         if index >= self.row_count:
+            if self.row_count == 0 and y == 2 and self.empty_text:
+                muted = self._styles[8]
+                text = f"  {self.empty_text}"[:width]
+                return Strip([Segment(text, self.rich_style + muted),
+                              Segment(" " * (width - cell_len(text)), self.rich_style)])
             return Strip.blank(width, self.rich_style)
         cursor = index == self.cursor_row
         key = (index, cursor, scroll_x, width)
