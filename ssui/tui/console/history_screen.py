@@ -6,6 +6,7 @@ Enter puts the chosen request back into the editor, to edit and send again.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import ClassVar
 
@@ -79,12 +80,15 @@ class HistoryScreen(ModalScreen[ConsoleRequest | None]):
                          " one · esc closes", id="history-hint", markup=False)
 
     def on_mount(self) -> None:
-        self.fill("")
-        self.query_one(Input).focus()
-
-    @on(Input.Changed, "#history-search")
-    def _search(self, event: Input.Changed) -> None:
-        self.fill(event.value)
+        self.fill("")  # reads the history: thousands of entries that live as long as the app
+        # Out of the collector's sight, as the app does with its start-up objects: a full
+        # collection would otherwise walk every entry, a 30 ms pause in the middle of typing.
+        gc.collect()
+        gc.freeze()
+        box = self.query_one(Input)
+        # A watcher, not the Changed message: the matches are in the keystroke's own frame.
+        self.watch(box, "value", self.fill, init=False)
+        box.focus()
 
     def fill(self, text: str) -> None:
         """List what matches ``text``: saved requests, then history, newest first."""
