@@ -6,8 +6,10 @@ they share its rate limiter and quota counter as well.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from types import TracebackType
 from typing import Any, Self
@@ -36,10 +38,17 @@ from .endpoint import (
     zone_for,
 )
 from .envelope import Reply, build_request, parse_response
-from .errors import NotFoundError, OutcomeUnknownError, SharpSpringError, WriteResult
+from .errors import (
+    NotFoundError,
+    OutcomeUnknownError,
+    RequestTimeoutError,
+    SharpSpringError,
+    TransportError,
+    WriteResult,
+)
 from .limits import QuotaCounter, RateLimiter
 from .results import entries_of, write_results
-from .retry import Decision, RetryPolicy, write_verb
+from .retry import Decision, RetryPolicy, is_read, write_verb
 from .shapes import (
     MAX_PAGE,
     TIMESTAMPS,
@@ -72,6 +81,7 @@ class SharpSpringClient:
         retry: RetryPolicy | None = None,
         clock: Clock | None = None,
         account_tz: tzinfo | None = None,
+        deadline: float | None = None,
     ) -> None:
         if not account_id.strip():
             raise ValueError("the account ID is empty")
@@ -79,6 +89,11 @@ class SharpSpringClient:
             raise ValueError("the secret key is empty")
         if timeout <= 0:
             raise ValueError(f"timeout must be positive seconds, got {timeout}")
+        if deadline is not None and not deadline > 0:
+            raise ValueError(f"deadline must be positive seconds, got {deadline}")
+        # ``timeout`` bounds each read of one attempt; ``deadline`` bounds a whole call, its
+        # retries, backoff and a body that trickles in byte by byte included.
+        self.deadline = deadline
         self.account_id = account_id
         # A base URL may carry the version (".../pubapi/v1/"); without one asked, it is that.
         base, in_url = split_version(base_url)
@@ -165,19 +180,44 @@ class SharpSpringClient:
         )
 
     async def _exchange(self, method: str, params: Mapping[str, Any] | None) -> Reply:
-        """One call, retried per the policy; returns the reply, API error and all."""
+        """One call, retried per the policy; returns the reply, API error and all.
+
+        With a ``deadline``, the whole of it (every attempt, the waits between them, slow
+        bodies) must finish within that many seconds, or RequestTimeoutError says so.
+        """
+        progress = _Progress(started=self.clock.now())
+        if self.deadline is None:
+            return await self._attempts(method, params, progress)
+        try:
+            async with asyncio.timeout(self.deadline) as scope:
+                return await self._attempts(method, params, progress)
+        except TimeoutError:
+            if not scope.expired():
+                raise
+        raise self._deadline_error(method, progress) from None
+
+    async def _attempts(
+        self, method: str, params: Mapping[str, Any] | None, progress: _Progress
+    ) -> Reply:
         failures = 0
         while True:
             body = build_request(method, params)
+            progress.params = body["params"]
             reply: Reply | None = None
+            progress.attempts += 1
+            progress.in_flight = True
             try:
                 raw = await self._conn.post(body)
+            except SharpSpringError as exc:
+                error: SharpSpringError = exc
+            else:
                 reply = parse_response(raw, body["id"], secret=self._conn.scrub_secret)
                 if reply.error is None or not reply.error.retryable:
                     return reply
-                error: SharpSpringError = reply.error
-            except SharpSpringError as exc:
-                error = exc
+                error = reply.error
+            # Not in a `finally`: a deadline cutting the attempt short must still see it.
+            progress.in_flight = False
+            progress.last_error = error
             failures += 1
             decision = self.retry.decide(method, error, failures)
             if decision is Decision.RETRY:
@@ -190,7 +230,26 @@ class SharpSpringClient:
                 raise _outcome_unknown(method, body["params"], error) from error
             if reply is not None:
                 return reply
+            if failures > 1 and isinstance(error, TransportError):
+                # "did not answer within 30 s" alone hides the retries: say what was waited.
+                waited = self.clock.now() - progress.started
+                error.message = (
+                    f"{error.message.rstrip('.')} ({failures} attempts, {waited:.0f} s in all)"
+                )
+                error.args = (error.message,)
             raise error
+
+    def _deadline_error(self, method: str, progress: _Progress) -> SharpSpringError:
+        attempts = f"{progress.attempts} attempt{'s' if progress.attempts != 1 else ''}"
+        last = progress.last_error
+        why = f"; last: {last.message.rstrip('.')}" if last is not None else ""
+        error = RequestTimeoutError(
+            f"SharpSpring did not answer within {self.deadline:g} s ({attempts}{why})"
+        )
+        if progress.in_flight and not is_read(method):
+            # The deadline cut an attempt short: the write may have reached SharpSpring.
+            return _outcome_unknown(method, progress.params, error)
+        return error
 
     # --- entities and custom fields ----------------------------------------------------------
 
@@ -427,10 +486,21 @@ class SharpSpringClient:
         return results
 
 
+@dataclass
+class _Progress:
+    """How far one call got, for the message when its deadline runs out."""
+
+    started: float
+    attempts: int = 0
+    in_flight: bool = False
+    last_error: SharpSpringError | None = None
+    params: Mapping[str, Any] | None = None
+
+
 def _outcome_unknown(
-    method: str, params: Mapping[str, Any], error: SharpSpringError
+    method: str, params: Mapping[str, Any] | None, error: SharpSpringError
 ) -> OutcomeUnknownError:
-    objects = params.get("objects")
+    objects = params.get("objects") if params is not None else None
     count = len(objects) if isinstance(objects, list) else None
     what = (
         f"the {count} record{'s' if count != 1 else ''} sent" if count is not None

@@ -7,6 +7,7 @@ the exception family. Retrying is the client's business, not this layer's.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Mapping
@@ -130,6 +131,9 @@ class Connection:
             if error.maybe_processed:
                 self._count()
             raise error from None  # httpx's exception holds the URL with the secret
+        except asyncio.CancelledError:
+            self._count()  # cut short (a call's deadline): it may have reached SharpSpring
+            raise
         self._count()
         return response
 

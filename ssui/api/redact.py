@@ -13,8 +13,9 @@ from urllib.parse import quote, quote_plus
 MASK = "***"
 
 # secretKey=<value> up to the next separator, in a URL or in free text (case-insensitive,
-# since some tools lower-case query names).
-_SECRET_PARAM = re.compile(r"(secretKey=)[^&#\s\"'<>]*", re.IGNORECASE)
+# since some tools lower-case query names). A backslash ends it too, so that in JSON text the
+# escape of a following quote is kept and the text stays valid JSON.
+_SECRET_PARAM = re.compile(r"(secretKey=)[^&#\s\"'<>\\]*", re.IGNORECASE)
 
 
 def redact_url(url: object) -> str:

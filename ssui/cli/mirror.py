@@ -18,6 +18,8 @@ from typing import Any, TextIO
 
 import httpx
 
+from ssui.api import RetryPolicy, SharpSpringError
+from ssui.cli.errors import CommandError
 from ssui.config import (
     ConfigError,
     Connection,
@@ -33,7 +35,7 @@ from ssui.mirror.events import WatchBatch, WatchEvent
 from ssui.mirror.lock import BUSY
 from ssui.mirror.scheduler import Budget, StreamStatus
 from ssui.mirror.store import MIRRORED
-from ssui.mirror.sync import INCREMENTAL, SyncProgress
+from ssui.mirror.sync import INCREMENTAL, SyncEngine, SyncProgress
 from ssui.mirror.watch import STREAM_KINDS
 from ssui.mirror.watch_scope import WatchScope, resolve_me
 from ssui.session import AccountSession
@@ -59,7 +61,7 @@ def add_parsers(commands: Any) -> None:
                        help="only new leads, accounts and opportunities of this user id, or"
                             " of you (`me` in the profile); default: the profile's setting")
     watch.add_argument("--jsonl", action="store_true", help="one JSON object per line")
-    watch.add_argument("--count", type=int, metavar="N",
+    watch.add_argument("--count", type=_positive_count, metavar="N",
                        help="stop after N events (default: run until Ctrl-C)")
     watch.add_argument("--quota-share", metavar="SHARE",
                        help="share of the daily API quota the polling may use, 0.01 to 0.9"
@@ -69,6 +71,18 @@ def add_parsers(commands: Any) -> None:
         # As for `call`: `ssui sync --profile X` and `ssui --profile X sync` both work.
         command.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS,
                              help="use this saved connection (as `ssui --profile NAME` does)")
+
+
+def _positive_count(text: str) -> int:
+    """A whole number, 1 or more (argparse's type: a bad one is a one-line usage error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        # 0 or less would never be reached: the watch would run forever.
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
 
 
 def parse_streams(text: str) -> tuple[str, ...]:
@@ -241,31 +255,59 @@ async def sync(connection: Connection, full: bool,
     async with AccountSession.open(connection, transport=transport) as session:
         mirror = _live(session)
         engine = mirror.sync
-        async with session.store.syncing(waiting):
-            if full or not engine.has_full_sync():
-                if engine.has_full_sync():  # copied before: the counts then are a good guess
-                    bar.expected = {k: session.store.count_all(k) for k in MIRRORED}
-                prog = await engine.full_sync(force=full, progress=bar)
-            else:
-                bar.caught_up = True
-                prog = SyncProgress(entities_total=len(INCREMENTAL))
-                await mirror.refresh_lookups()
-                for key in INCREMENTAL:
-                    # New leads, accounts and opportunities go into the event log as well, so
-                    # the app and `ssui watch` announce what this sync was first to fetch.
-                    prog.entity = key
-                    _new, changed = await mirror.watch.catch_up_records(key)
-                    prog.records += len(changed)
-                    prog.per_entity[key] = len(changed)
-                    prog.entities_done += 1
-                    prog.calls = engine.calls
-                    if changed:
-                        bar(prog)
-                prog.done = True
-                bar(prog)
+        if session.client is not None:
+            # Nobody waits on a sync the way they wait on a screen: ride out a longer outage
+            # before giving up (the app keeps the client's own, quicker policy).
+            session.client.retry = SYNC_RETRY
+        try:
+            prog = await _sync_in(session, mirror, engine, full, bar, waiting)
+        except SharpSpringError as exc:
+            bar.end()
+            raise CommandError(_stopped(exc, full)) from None
     bar.end()
     return SyncReport(**vars(prog), seconds=bar.clock() - bar.started,
                       caught_up=bar.caught_up)
+
+
+SYNC_RETRY = RetryPolicy(max_attempts=8, base_delay=1.0, max_delay=30.0)
+"""How `ssui sync` retries a failing call: 8 tries over a minute or two, not the 4 quick ones
+of the client's default."""
+
+
+def _stopped(exc: SharpSpringError, full: bool) -> str:
+    """The one line of a sync a failing call stopped: what failed, and that nothing is lost."""
+    reason = f"error {exc.code}: {exc}" if exc.code is not None else str(exc)
+    again = "`ssui sync` (without --full, which starts over)" if full else "`ssui sync`"
+    return (f"sync stopped: {reason.rstrip('.')}. What it copied is kept; the next {again} "
+            "resumes from there")
+
+
+async def _sync_in(session: AccountSession, mirror: AccountMirror, engine: SyncEngine,
+                   full: bool, bar: _Bar, waiting: Callable[[], None]) -> SyncProgress:
+    """The sync proper: a whole copy (resumed, unless ``full``), or what changed since."""
+    async with session.store.syncing(waiting):
+        if full or not engine.has_full_sync():
+            if engine.has_full_sync():  # copied before: the counts then are a good guess
+                bar.expected = {k: session.store.count_all(k) for k in MIRRORED}
+            prog = await engine.full_sync(force=full, progress=bar)
+        else:
+            bar.caught_up = True
+            prog = SyncProgress(entities_total=len(INCREMENTAL))
+            await mirror.refresh_lookups()
+            for key in INCREMENTAL:
+                # New leads, accounts and opportunities go into the event log as well, so
+                # the app and `ssui watch` announce what this sync was first to fetch.
+                prog.entity = key
+                _new, changed = await mirror.watch.catch_up_records(key)
+                prog.records += len(changed)
+                prog.per_entity[key] = len(changed)
+                prog.entities_done += 1
+                prog.calls = engine.calls
+                if changed:
+                    bar(prog)
+            prog.done = True
+            bar(prog)
+    return prog
 
 
 def run_sync(args: argparse.Namespace) -> int:

@@ -13,8 +13,13 @@ def open_client(
     connection: Connection,
     transport: httpx.AsyncBaseTransport | None = None,
     retry: RetryPolicy | None = None,
+    *,
+    deadline: float | None = None,
 ) -> SharpSpringClient:
-    """A client for `connection`, to use as `async with open_client(...) as client:`."""
+    """A client for `connection`, to use as `async with open_client(...) as client:`.
+
+    `deadline` bounds each call, retries included, to that many seconds (None: no bound).
+    """
     return SharpSpringClient(
         connection.account_id,
         connection.secret_key.get_secret_value(),
@@ -22,6 +27,7 @@ def open_client(
         api_version=connection.api_version,
         transport=transport,
         retry=retry,
+        deadline=deadline,
     )
 
 

@@ -123,7 +123,7 @@ def test_wrong_credentials_are_reported_as_error_105(
 def test_bad_json_names_where_it_came_from_and_the_line_and_column(
     sharpspring: FakeSharpSpring, capsys: pytest.CaptureFixture[str], text: str, where: str
 ) -> None:
-    assert call(sharpspring, "getLeads", text) == 1
+    assert call(sharpspring, "getLeads", text) == 2  # usage error
     err = capsys.readouterr().err
     assert err.startswith(f"ssui: params from PARAMS_JSON argument: invalid JSON at {where}: ")
     assert err.count("\n") == 1
@@ -135,7 +135,7 @@ def test_bad_json_in_a_file_names_the_file(
 ) -> None:
     params = tmp_path / "params.json"
     params.write_text("{\n  'where': {}\n}\n")
-    assert call(sharpspring, "getLeads", "--params-file", str(params)) == 1
+    assert call(sharpspring, "getLeads", "--params-file", str(params)) == 2  # usage error
     assert f"params from file {params}: invalid JSON at line 2, column 3" in capsys.readouterr().err
 
 
@@ -145,7 +145,7 @@ def test_bad_json_on_stdin_says_stdin(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     stdin_text("[1, 2")
-    assert call(sharpspring, "getLeads", "-") == 1
+    assert call(sharpspring, "getLeads", "-") == 2  # usage error
     assert "params from stdin: invalid JSON at line 1, column 6" in capsys.readouterr().err
 
 
@@ -160,7 +160,7 @@ def test_missing_params_file_fails_in_one_line(
 def test_params_that_are_not_an_object_are_refused(
     sharpspring: FakeSharpSpring, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert call(sharpspring, "getLeads", "[1, 2]") == 1
+    assert call(sharpspring, "getLeads", "[1, 2]") == 2  # usage error
     assert "must be a JSON object" in capsys.readouterr().err
     assert sharpspring.requests == []
 
