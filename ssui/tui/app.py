@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.widgets import Input
 from textual.worker import Worker
 
 from ssui.config import ENVIRONMENT_ONLY, SECRET_KEY_ENV, Connection, WatchPrefs, WatchSettings
@@ -87,6 +88,17 @@ class SsuiApp(App[None]):
         Binding("ctrl+l,L", "show_notifications", "Notifications log", show=False,
                 id="ssui.notifications", tooltip="Every toast and every error of this run"),
     ]
+
+    async def _on_key(self, event: events.Key) -> None:
+        # A printable key that reaches the app while a text box has the focus was queued for
+        # another widget before the focus moved (a burst of typing or a paste right after
+        # "/"): it is typed into the box, not run as that widget's key ("n" opened a form).
+        # A box keeps the printable keys it gets itself, so nothing else arrives here.
+        # (Textual runs App._on_key after this one, unless prevented: it checks the bindings.)
+        focused = self.focused
+        if isinstance(focused, Input) and event.is_printable and event.character:
+            event.prevent_default()
+            focused.insert_text_at_cursor(event.character)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # "Latest activity" exists once a toast has announced some, on the main screen.

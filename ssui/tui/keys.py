@@ -32,6 +32,7 @@ from ssui.tui.form.inputs import ReferenceInput
 from ssui.tui.form.links import LeadLinks, LinkList
 from ssui.tui.form.screen import RecordForm
 from ssui.tui.screens.activity_filter import ActivityFilterScreen
+from ssui.tui.screens.bulk import BulkEditScreen
 from ssui.tui.screens.columns import ColumnList, ColumnsScreen
 from ssui.tui.screens.filter import FilterScreen
 from ssui.tui.screens.main import MainScreen
@@ -57,7 +58,7 @@ INSIDE: dict[type[DOMNode], tuple[type[DOMNode], ...]] = {
     EntityBrowser: (MainScreen,),
     ActivityFeed: (MainScreen,),
     RecordPicker: (FilterScreen, ActivityFilterScreen, WatchSettingsScreen),
-    ReferenceInput: (RecordForm, LeadLinks),
+    ReferenceInput: (RecordForm, LeadLinks, BulkEditScreen),
     LeadLinks: (RecordForm,),
     LinkList: (LeadLinks,),
     ClashRow: (ConflictScreen,),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from textual import events
 from textual.widgets import Input, Select, TabbedContent
 
 from ssui.mirror import Filter, MirrorStore, Query
@@ -286,3 +287,19 @@ async def test_an_empty_result_says_so_in_the_table_and_how_to_undo_it(
         await settle(pilot)
         assert b.count > 0
         assert "No leads" not in b.table.render_line(2).text
+
+
+async def test_letters_typed_right_after_slash_go_into_the_search(make_app: AppMaker) -> None:
+    # A fast typist's (or a terminal paste's) keys arrive together: none may reach the list's
+    # own keys ("n" opened a new lead form, "s" sorted) before the search box has the focus.
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        for ch in "/nes":
+            app.post_message(events.Key(ch if ch != "/" else "slash", ch))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        b = screen.browser("lead")
+        assert b.search_input.value == "nes"
+        assert b.state.sort is None

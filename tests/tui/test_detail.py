@@ -119,3 +119,16 @@ async def test_the_detail_follows_the_cursor_and_flips_below_the_table(
         await settle(pilot)
         assert b.detail.record == b.table.highlighted
         assert "Bram Bakker" in plain(b)
+
+
+async def test_a_long_email_breaks_before_its_at_sign_not_mid_word(
+        make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        b = await open_detail(pilot, *["down"] * 5)
+        record = b.table.highlighted
+        assert record is not None
+        local, domain = record["emailAddress"].split("@")
+        lines = [line.strip() for line in plain(b).splitlines()]
+        at = next(i for i, line in enumerate(lines) if line.endswith(local))
+        assert lines[at + 1].startswith(f"@{domain}"[:15])

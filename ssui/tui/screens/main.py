@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,12 +23,14 @@ from ssui.mirror.events import WatchKind
 from ssui.session import AccountSession
 from ssui.text import printable
 from ssui.tui.browse_state import ActiveFilter, Place
+from ssui.tui.bulk import BulkResult, add_to_list, bulk_delete, bulk_update
 from ssui.tui.console.panel import ConsolePanel
 from ssui.tui.console.response_view import JsonTree
 from ssui.tui.form.dialogs import ConfirmDelete
 from ssui.tui.form.screen import RecordForm, Saved, record_title
 from ssui.tui.names import NameResolver
 from ssui.tui.screens.activity_filter import ActivityFilterScreen, Chosen
+from ssui.tui.screens.bulk import BulkEditScreen, BulkResultsScreen, ConfirmMarkAll, ListPicker
 from ssui.tui.screens.columns import ColumnsScreen
 from ssui.tui.screens.export import ExportScreen
 from ssui.tui.screens.filter import FilterScreen
@@ -366,3 +368,95 @@ class MainScreen(Screen[None]):
         else:
             self.notify(printable(f"{title} was not deleted: {out.error}"), severity="error",
                         title="Delete failed", markup=False, timeout=10)
+
+    # -- marks and bulk actions ------------------------------------------------------------
+
+    @on(EntityBrowser.MarkAllRequested)
+    def _confirm_mark_all(self, event: EntityBrowser.MarkAllRequested) -> None:
+        browser, ids = event.browser, event.ids
+        noun = browser.entity.plural.lower()
+
+        def answered(yes: bool | None) -> None:
+            browser.focus_table()
+            if yes:
+                browser.mark(ids)
+                self.notify(f"{len(ids):,} {noun} marked", title="Marks")
+
+        self.app.push_screen(ConfirmMarkAll(len(ids), noun, event.capped), answered)
+
+    @on(EntityBrowser.BulkRequested)
+    def _bulk_requested(self, event: EntityBrowser.BulkRequested) -> None:
+        browser, mirror = event.browser, self.session.mirror
+        if mirror is None or self.write_refusal is not None or not browser.marks:
+            return
+        entity = browser.entity
+        ids = browser.marked_ids()
+        noun = (entity.plural if len(ids) != 1 else entity.label).lower()
+        key = entity.key
+
+        def run(title: str, work: Any) -> None:
+            self.notify(f"{title}…", title="Bulk")
+            self.run_worker(self._bulk(browser, title, work), group="bulk",
+                            exit_on_error=False, description=title)
+
+        if event.what == "edit":
+            def edited(changes: dict[str, Any] | None) -> None:
+                browser.focus_table()
+                if changes:
+                    run(f"Updating {len(ids):,} {noun}",
+                        bulk_update(mirror, key, ids, changes, noun))
+
+            self.app.push_screen(BulkEditScreen(self.store, entity, len(ids)), edited)
+        elif event.what == "delete":
+            def answered(yes: bool | None) -> None:
+                browser.focus_table()
+                if yes:
+                    run(f"Deleting {len(ids):,} {noun}", bulk_delete(mirror, key, ids, noun))
+
+            self.app.push_screen(ConfirmDelete(
+                f"{len(ids):,} {noun}", f"SharpSpring deletes the {len(ids):,} marked {noun}"
+                " for good; this cannot be undone from ssui."), answered)
+        elif event.what == "list":
+            def picked(chosen: tuple[int, str] | None) -> None:
+                browser.focus_table()
+                if chosen is not None:
+                    run(f"Adding {len(ids):,} {noun} to {printable(chosen[1])}",
+                        add_to_list(mirror, chosen[0], ids, noun))
+
+            self.app.push_screen(ListPicker(mirror, len(ids)), picked)
+
+    async def _bulk(self, browser: EntityBrowser, title: str, work: Any) -> None:
+        try:
+            result: BulkResult = await work
+        except SharpSpringError as exc:  # not per object: nothing was sent, or all failed
+            self.notify(printable(f"{title}: {exc}"), severity="error", title="Bulk failed",
+                        markup=False, timeout=12)
+            return
+        if result.verb != "added":
+            self.mirror_changed(browser.entity.key, announce=False)
+        browser.bulk_done(result)
+        text = result.summary()
+        if result.troubled:
+            text += ": R opens the failures"
+        severity: Literal["information", "warning", "error"] = (
+            "error" if result.failed else "warning" if result.unknown else "information")
+        self.notify(printable(text), title=title, severity=severity, markup=False,
+                    timeout=12 if result.troubled else 5)
+
+    @on(EntityBrowser.BulkResultsRequested)
+    def _bulk_results(self, event: EntityBrowser.BulkResultsRequested) -> None:
+        browser = event.browser
+        result = browser.last_bulk
+        if result is None or not result.troubled:
+            return
+        entity = browser.entity
+        found = self.store.get_many(entity.key, result.troubled[:BulkResultsScreen.SHOWN])
+        names = {i: printable(entity.display_name(r)) for i, r in found.items()}
+
+        def closed(show: bool | None) -> None:
+            browser.focus_table()
+            if show:
+                browser.show_only(result.troubled,
+                                  f"{len(result.troubled):,} not {result.verb}")
+
+        self.app.push_screen(BulkResultsScreen(result, names), closed)

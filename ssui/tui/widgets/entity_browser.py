@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -31,6 +32,7 @@ from ssui.mirror import Filter, MirrorStore, Query
 from ssui.mirror.export import export_query
 from ssui.text import printable
 from ssui.tui.browse_state import ActiveFilter, BrowseState, Place
+from ssui.tui.bulk import CONFIRM_ABOVE, MARK_LIMIT, BulkResult
 from ssui.tui.data_text import data_text
 from ssui.tui.format import format_value
 from ssui.tui.messages import SyncNow, TaskFailed, failure
@@ -96,6 +98,25 @@ class EntityBrowser(Widget):
         # them too) only say why; they show nowhere.
         *(Binding(key, "refuse_write", "", show=False, system=True, id=f"ssui.record.{what}")
           for key, what in (("n", "new"), ("e", "edit"), ("ctrl+d,delete", "delete"))),
+        # Marks: record ids, kept across scrolling, sorting, searching and reloads.
+        Binding("space", "mark", "Mark", show=False, id="ssui.mark",
+                tooltip="Mark or unmark the record at the cursor and move down (bulk edit, "
+                "delete and add to a list act on the marked records; pgdn pages down)"),
+        Binding("ctrl+a,asterisk", "mark_all", "Mark all", show=False, id="ssui.mark.all",
+                tooltip=f"Mark every record the list shows (its filters and search), up to "
+                f"{MARK_LIMIT:,}; asks first above {CONFIRM_ABOVE}"),
+        Binding("u", "clear_marks", "Unmark all", id="ssui.mark.clear",
+                tooltip="Clear the marks (escape too, once nothing else is open)"),
+        Binding("E", "bulk('edit')", "Edit marked", id="ssui.bulk.edit",
+                tooltip="Set fields on every marked record (one update call per 500)"),
+        Binding("D", "bulk('delete')", "Delete marked", id="ssui.bulk.delete",
+                tooltip="Delete every marked record (asks first, with the count)"),
+        Binding("a", "bulk('list')", "Add to list", id="ssui.bulk.list",
+                tooltip="Add the marked leads to a list"),
+        Binding("R", "bulk_results", "Bulk results", show=False, id="ssui.bulk.results",
+                tooltip="The records the last bulk action failed on, with each error"),
+        *(Binding(key, "refuse_bulk", "", show=False, system=True, id=f"ssui.bulk.{what}")
+          for key, what in (("E", "edit"), ("D", "delete"), ("a", "list"))),
     ]
 
     detail_open: var[bool] = var(False)
@@ -131,6 +152,24 @@ class EntityBrowser(Widget):
             super().__init__(browser)
             self.what = what
             self.record = record
+
+    class BulkRequested(_Message):
+        """The user asked for a bulk action on the marked records: "edit", "delete", "list"."""
+
+        def __init__(self, browser: EntityBrowser, what: str) -> None:
+            super().__init__(browser)
+            self.what = what
+
+    class MarkAllRequested(_Message):
+        """Marking every row of the view needs a yes first (more than CONFIRM_ABOVE)."""
+
+        def __init__(self, browser: EntityBrowser, ids: list[int], capped: bool) -> None:
+            super().__init__(browser)
+            self.ids = ids
+            self.capped = capped
+
+    class BulkResultsRequested(_Message):
+        """The user asked to see what the last bulk action failed on."""
 
     class Ready(_Message):
         """The list shows its first rows."""
@@ -169,6 +208,10 @@ class EntityBrowser(Widget):
         self._read_seconds = 0.0
         self._had_record = False
         self._quiet_version: int | None = None
+        # Ids of the marked records; the table draws them (it shares this set).
+        self.marks: set[int] = set()
+        # What the last bulk action did (its failures open with R).
+        self.last_bulk: BulkResult | None = None
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -206,6 +249,7 @@ class EntityBrowser(Widget):
 
     def on_mount(self) -> None:
         self.detail.display = False
+        self.table.marks = self.marks
         self.watch(self.table, "scroll_y", self._scrolled, init=False)
         self.watch(self.search_input, "value", self._search_typed, init=False)
         self.reload()
@@ -387,6 +431,8 @@ class EntityBrowser(Widget):
             parts.append(f"sorted by {label} {'▼' if self.state.descending else '▲'}")
         elif self.state.descending:
             parts.append("newest first")
+        if self.marks:
+            parts.append(f"{len(self.marks):,} marked")
         return "  ·  ".join(parts)
 
     def _show_status(self) -> None:
@@ -533,7 +579,28 @@ class EntityBrowser(Widget):
             return self.write_refusal is None and self._can(str(parameters[0]))
         if action == "refuse_write":
             return self.write_refusal is not None
+        if action == "mark":
+            return self.table.highlighted is not None
+        if action == "mark_all":
+            return self.count > 0
+        if action == "clear_marks":
+            return bool(self.marks)
+        if action == "bulk":
+            return bool(self.marks) and self.write_refusal is None and self._can_bulk(
+                str(parameters[0]))
+        if action == "refuse_bulk":
+            return bool(self.marks) and self.write_refusal is not None
+        if action == "bulk_results":
+            return self.last_bulk is not None and bool(self.last_bulk.troubled)
         return True
+
+    def _can_bulk(self, what: str) -> bool:
+        methods = self.entity.methods
+        if what == "edit":
+            return methods.update is not None
+        if what == "delete":
+            return methods.delete is not None
+        return what == "list" and self.entity.key == "lead"
 
     def _can(self, what: str) -> bool:
         methods = self.entity.methods
@@ -550,6 +617,89 @@ class EntityBrowser(Widget):
     def action_refuse_write(self) -> None:
         self.notify(f"Not possible here: {self.write_refusal}.", severity="warning",
                     title=self.entity.plural)
+
+    # -- marks and bulk actions ------------------------------------------------------------
+
+    def _marks_changed(self, record_id: int | None = None) -> None:
+        self.table.marks_changed(record_id)
+        self.refresh_bindings()
+        self._show_status()
+
+    def action_mark(self) -> None:
+        """Mark the record at the cursor (unmark a marked one), then move down a row."""
+        record = self.table.highlighted
+        if record is None:
+            return
+        rid = record["id"]
+        if rid in self.marks:
+            self.marks.discard(rid)
+        else:
+            self.marks.add(rid)
+        self._marks_changed(rid)
+        self.table.action_cursor_down()
+
+    def action_clear_marks(self) -> None:
+        if self.marks:
+            self.marks.clear()
+            self._marks_changed()
+
+    def mark(self, ids: Iterable[int]) -> None:
+        """Mark these records (ctrl+a, after the question if there was one)."""
+        self.marks.update(ids)
+        self._marks_changed()
+
+    def action_mark_all(self) -> None:
+        self._read_all_ids(self.state.query(self.entity.key))
+
+    @work(thread=True, exclusive=True, group="marks", exit_on_error=False,
+          description="marking the list")
+    def _read_all_ids(self, query: Query) -> None:
+        ids = [r["id"] for r in self.store.page(replace(query, offset=0,
+                                                        limit=MARK_LIMIT + 1))]
+        capped = len(ids) > MARK_LIMIT
+        self.app.call_from_thread(self._all_ids_read, ids[:MARK_LIMIT], capped)
+
+    def _all_ids_read(self, ids: list[int], capped: bool) -> None:
+        noun = self.entity.plural.lower()
+        if len(ids) > CONFIRM_ABOVE:
+            self.post_message(self.MarkAllRequested(self, ids, capped))
+            return
+        self.mark(ids)
+        self.notify(f"{len(ids):,} {noun} marked", title="Marks")
+
+    def action_bulk(self, what: str) -> None:
+        if self.marks:
+            self.post_message(self.BulkRequested(self, what))
+
+    def action_refuse_bulk(self) -> None:
+        self.notify(f"Not possible here: {self.write_refusal}.", severity="warning",
+                    title=self.entity.plural)
+
+    def marked_ids(self) -> list[int]:
+        """The marked ids, in id order (the order bulk writes send them)."""
+        return sorted(self.marks)
+
+    def bulk_done(self, result: BulkResult) -> None:
+        """A bulk action finished: deleted records lose their marks; the list shows it."""
+        self.last_bulk = result
+        if result.verb == "deleted":
+            self.marks.difference_update(result.done)
+        self.table.marks_changed()
+        self.refresh_bindings()
+        self.reload(keep=self.table.highlighted, cursor=self.table.cursor_row,
+                    keep_screen_row=True)
+
+    def action_bulk_results(self) -> None:
+        if self.last_bulk is not None and self.last_bulk.troubled:
+            self.post_message(self.BulkResultsRequested(self))
+
+    def show_only(self, ids: Sequence[int], label: str) -> None:
+        """Filter the list to these records (the failures of a bulk action)."""
+        self.search_input.value = ""
+        self._show_search(False)
+        self.apply(replace(self.state, search="", filters=(
+            ActiveFilter("bulk", label, (Filter("id", "in", tuple(ids)),)),)))
+        self.focus_table()
 
     def show_saved(self, record_id: int) -> None:
         """After a save: the cursor on the record, detail open. The search and filters stay
@@ -572,7 +722,9 @@ class EntityBrowser(Widget):
 
     def action_search(self) -> None:
         self._show_search(True)
-        self.search_input.focus()
+        # At once, not after the keys already queued: a fast typist's (or a paste's) next
+        # letters go into the box, not to the list's keys ("n" would open a new lead).
+        self.screen.set_focus(self.search_input)
 
     def action_filter(self) -> None:
         self.post_message(self.FilterRequested(self))
@@ -685,6 +837,8 @@ class EntityBrowser(Widget):
         elif self.state.search:
             box.value = ""
             self._show_search(False)
+        elif self.marks:
+            self.action_clear_marks()
 
     # -- columns and saved views -----------------------------------------------------------
 

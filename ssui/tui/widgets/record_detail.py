@@ -90,6 +90,7 @@ class RecordDetail(VerticalScroll, can_focus=True):
         self.events: list[WatchEvent] = []
         self._loaded_for: tuple[str, Any] | None = None  # whose related records are shown
         self._focus_when_loaded = False
+        self._fields_width = 0  # the width the field grids were laid out for
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
@@ -173,6 +174,7 @@ class RecordDetail(VerticalScroll, can_focus=True):
         if isinstance(stamp, datetime):
             title.append(f"\nupdated {format_datetime(stamp)}", style="dim")
         self.query_one("#detail-title", Static).update(title)
+        self._fields_width = self.scrollable_content_region.width
         standard = [f for f in entity.fields if not f.custom]
         custom = [f for f in entity.fields if f.custom]
         self.query_one("#detail-fields", Static).update(
@@ -193,6 +195,10 @@ class RecordDetail(VerticalScroll, can_focus=True):
             if not value:
                 empty.append(f.label)
                 continue
+            room = self._fields_width - LABEL_WIDTH - 2
+            if f.format == "email" and "@" in value and 0 < room < len(value):
+                # Broken before its "@", not wherever the line ends ("kristen.c" / "hoi@…").
+                value = value.replace("@", "\n@", 1)
             cell = Text(value)
             if f.kind is Kind.REFERENCE:
                 cell.stylize("bold")
@@ -209,6 +215,9 @@ class RecordDetail(VerticalScroll, can_focus=True):
     def on_resize(self) -> None:
         if self.groups and self.related_list.display:
             self._render_extras()
+        width = self.scrollable_content_region.width
+        if width != self._fields_width and self.record is not None and self.entity is not None:
+            self._render_record()  # long emails break where they fit the new width
 
     @property
     def related_list(self) -> RelatedList:

@@ -84,6 +84,7 @@ MAX_STRIPS = 400
 MAX_GROW = 44
 PAD = 1  # spaces either side of a cell
 EMAIL_FLOOR = 24
+MARK = "•"  # in the left padding of a marked row
 
 _CELL_CLASS: dict[Kind, str] = {
     Kind.INT: "record-table--number",
@@ -112,14 +113,16 @@ class RecordTable(ScrollView, can_focus=True):
         "record-table--reference",
         "record-table--muted",
         "record-table--id",
+        "record-table--marked",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", show=False, id="ssui.table.up"),
         Binding("down,j", "cursor_down", "Down", show=False, id="ssui.table.down"),
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="ssui.table.page_up"),
-        Binding("pagedown,ctrl+f,space", "page_down", "Page down", show=False,
-                id="ssui.table.page_down"),
+        # Not space: in a list of records space marks the row (the browser's "Mark").
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False,
+                id="ssui.table.page_down", tooltip="A page down (space marks the row)"),
         Binding("home,g", "first", "First row", show=False, id="ssui.table.first"),
         Binding("end,G", "last", "Last row", show=False, id="ssui.table.last"),
         Binding("left,h", "column_left", "Column left", show=False, id="ssui.table.left"),
@@ -198,6 +201,8 @@ class RecordTable(ScrollView, can_focus=True):
         # Leading id and name columns that stay in place when the table scrolls sideways.
         self._frozen = 0
         self._view_cache: dict[tuple[int, int], tuple[tuple[int, ...], int]] = {}
+        # Ids of the marked records (the browser's set, shared): drawn with a mark.
+        self.marks: set[int] = set()
 
     # -- data ------------------------------------------------------------------------------
 
@@ -341,6 +346,23 @@ class RecordTable(ScrollView, can_focus=True):
     def highlighted(self) -> Record | None:
         """The record under the cursor, if any."""
         return self.record_at(self.cursor_row)
+
+    def marks_changed(self, record_id: int | None = None) -> None:
+        """Marks were added or removed (of one record, or of any): repaint the rows shown."""
+        if record_id is None:
+            self._strips.clear()
+            self.refresh()
+            return
+        for key in [k for k in self._strips if self._record_id_at(k[0]) == record_id]:
+            del self._strips[key]
+            self.refresh_line(key[0] + 1)
+
+    def _record_id_at(self, index: int) -> int | None:
+        block = self._blocks.get(index // BLOCK)
+        if block is None or index % BLOCK >= len(block):
+            return None
+        value = block[index % BLOCK].record.get("id")
+        return value if isinstance(value, int) else None
 
     @property
     def cached_rows(self) -> int:
@@ -494,6 +516,7 @@ class RecordTable(ScrollView, can_focus=True):
             get("record-table--reference", partial=True),
             get("record-table--muted", partial=True),
             get("record-table--id", partial=True),
+            get("record-table--marked", partial=True),
         )
 
     def render_lines(self, crop: Any) -> list[Strip]:
@@ -529,10 +552,13 @@ class RecordTable(ScrollView, can_focus=True):
         return strip
 
     def _render_row(self, index: int, cursor: bool, scroll_x: int, width: int) -> Strip:
-        (_h, _hs, _hc, cursor_style, odd, number, flag, reference, muted, ident,
+        (_h, _hs, _hc, cursor_style, odd, number, flag, reference, muted, ident, marked_style,
          base) = self._styles
         row = self.row_at(index)
         line = base + odd if index % 2 else base
+        marked = row is not None and bool(self.marks) and row.record.get("id") in self.marks
+        if marked:
+            line = line + marked_style
         if cursor:
             line = line + cursor_style
         kinds = {"record-table--number": number, "record-table--flag": flag,
@@ -551,9 +577,13 @@ class RecordTable(ScrollView, can_focus=True):
                 cls = _CELL_CLASS.get(column.field.kind)
                 if cls is not None:
                     style = line + kinds[cls]
+            if marked:
+                style = style + marked_style
             if cursor:
                 style = style + cursor_style
-            segments.append(Segment(pad + cell + pad, style))
+            # A marked row shows a dot in its first cell's left padding (no width taken).
+            left = MARK if marked and not segments else pad
+            segments.append(Segment(left + cell + pad, style))
         return _finish(segments, blank, width, line)
 
     def _header(self, scroll_x: int, width: int) -> Strip:

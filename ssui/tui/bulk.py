@@ -1,0 +1,172 @@
+"""Writes to many marked records at once: update, delete, add to a list (no Textual here).
+
+Each runs one API call per chunk of ``CHUNK`` records (the API takes at most 500 objects a
+call) and turns the answers into one ``BulkResult``: the ids done, the ids that failed with
+their error, and the ids of a chunk whose answer never came (outcome unknown). Nothing is
+sent twice: a chunk that failed or whose outcome is unknown is reported, never retried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ssui.api.errors import NothingChangedError, OutcomeUnknownError, SharpSpringError
+from ssui.api.shapes import MAX_OBJECTS
+from ssui.mirror.account import AccountMirror, same_value
+
+CHUNK = MAX_OBJECTS
+# Marks at most this many records (ctrl+a); asks first above CONFIRM_ABOVE.
+MARK_LIMIT = 10_000
+CONFIRM_ABOVE = 500
+# The scheduler stream that re-reads each entity's changed records.
+STREAMS: Mapping[str, str] = {"lead": "leads", "account": "accounts",
+                              "campaign": "campaigns", "opportunity": "opportunities"}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One record a bulk write did not change, and why."""
+
+    record_id: int
+    error: str
+
+
+@dataclass
+class BulkResult:
+    """What one bulk write did, per record."""
+
+    verb: str  # "updated", "deleted", "added"
+    noun: str  # "leads"
+    done: list[int] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
+    unknown: list[int] = field(default_factory=list)
+    unknown_errors: list[str] = field(default_factory=list)
+    calls: int = 0
+
+    @property
+    def troubled(self) -> list[int]:
+        """The ids that failed or whose outcome is unknown."""
+        return [f.record_id for f in self.failed] + list(self.unknown)
+
+    def summary(self) -> str:
+        """ "498 updated, 2 failed" (and "500 outcome unknown")."""
+        parts = [f"{len(self.done):,} {self.verb}"]
+        if self.failed:
+            parts.append(f"{len(self.failed):,} failed")
+        if self.unknown:
+            parts.append(f"{len(self.unknown):,} outcome unknown (not resent: check them "
+                         "in SharpSpring)")
+        return ", ".join(parts)
+
+
+def chunked(ids: Sequence[int]) -> list[list[int]]:
+    return [list(ids[i:i + CHUNK]) for i in range(0, len(ids), CHUNK)]
+
+
+def _error_text(error: object) -> str:
+    return str(error) if error is not None else "no result for this record"
+
+
+async def bulk_update(mirror: AccountMirror, key: str, ids: Sequence[int],
+                      changes: Mapping[str, Any], noun: str) -> BulkResult:
+    """Set ``changes`` on every record of ``ids``: one update call per chunk.
+
+    The mirror takes the new values as soon as a chunk's answer says they were applied (the
+    table shows them at once); the entity's sync stream is then made due, so the server's
+    copies (timestamps included) follow.
+    """
+    result = BulkResult("updated", noun)
+    store = mirror.store
+    for chunk in chunked(ids):
+        result.calls += 1
+        known = store.get_many(key, chunk)
+        try:
+            answers = await mirror.client.update(key, [{**changes, "id": i} for i in chunk])
+        except OutcomeUnknownError as exc:
+            result.unknown.extend(chunk)
+            result.unknown_errors.append(str(exc))
+            continue
+        except SharpSpringError as exc:
+            result.failed.extend(Failure(i, str(exc)) for i in chunk)
+            continue
+        ok: list[int] = []
+        for answer, rid in zip(answers, chunk, strict=True):
+            if answer.success or _already(answer.error, known.get(rid), changes):
+                ok.append(rid)
+            else:
+                result.failed.append(Failure(rid, _error_text(answer.error)))
+        if ok:
+            store.upsert(key, [{**known.get(i, {}), **changes, "id": i} for i in ok])
+            result.done.extend(ok)
+    _sync_soon(mirror, key)
+    return result
+
+
+async def bulk_delete(mirror: AccountMirror, key: str, ids: Sequence[int],
+                      noun: str) -> BulkResult:
+    """Delete every record of ``ids``: one delete call per chunk (the mirror drops them)."""
+    result = BulkResult("deleted", noun)
+    for chunk in chunked(ids):
+        result.calls += 1
+        try:
+            outcomes = await mirror.delete(key, chunk)
+        except OutcomeUnknownError as exc:
+            result.unknown.extend(chunk)
+            result.unknown_errors.append(str(exc))
+            continue
+        except SharpSpringError as exc:
+            result.failed.extend(Failure(i, str(exc)) for i in chunk)
+            continue
+        for out, rid in zip(outcomes, chunk, strict=True):
+            if out.success:
+                result.done.append(rid)
+            else:
+                result.failed.append(Failure(rid, _error_text(out.error)))
+    return result
+
+
+async def active_lists(mirror: AccountMirror) -> list[dict[str, Any]]:
+    """The account's lists (getActiveLists), by name."""
+    rows = [r async for page in mirror.client.iter_pages("list") for r in page]
+    return sorted(rows, key=lambda r: (str(r.get("name") or "").casefold(), r.get("id")))
+
+
+async def add_to_list(mirror: AccountMirror, list_id: int, lead_ids: Sequence[int],
+                      noun: str) -> BulkResult:
+    """Add the leads to one list: one addListMembers call per chunk."""
+    result = BulkResult("added", noun)
+    for chunk in chunked(lead_ids):
+        result.calls += 1
+        try:
+            answers = await mirror.client.create(
+                "list_member", [{"listID": list_id, "memberID": i} for i in chunk])
+        except OutcomeUnknownError as exc:
+            result.unknown.extend(chunk)
+            result.unknown_errors.append(str(exc))
+            continue
+        except SharpSpringError as exc:
+            result.failed.extend(Failure(i, str(exc)) for i in chunk)
+            continue
+        for answer, rid in zip(answers, chunk, strict=True):
+            if answer.success:
+                result.done.append(rid)
+            else:
+                result.failed.append(Failure(rid, _error_text(answer.error)))
+    return result
+
+
+def _already(error: object, record: Mapping[str, Any] | None,
+             changes: Mapping[str, Any]) -> bool:
+    """A "nothing changed" answer for a record that holds every value already: done."""
+    return isinstance(error, NothingChangedError) and record is not None and all(
+        same_value(record.get(k), v) for k, v in changes.items())
+
+
+def _sync_soon(mirror: AccountMirror, key: str) -> None:
+    stream = STREAMS.get(key)
+    scheduler = getattr(mirror, "scheduler", None)
+    if stream is not None and scheduler is not None and stream in getattr(
+            scheduler, "streams", {}):
+        scheduler.refresh_now(stream)
