@@ -212,6 +212,8 @@ class AccountMirror:
             if batch.events:
                 for cb in self._batch_listeners:
                     cb(batch)
+        # Only now is the place kept: a process killed while handing them on sees them again.
+        self.reader.commit()
 
     def _changed(self, key: str) -> None:
         for cb in self._change_listeners:

@@ -88,6 +88,7 @@ class EventReader:
         # What the log held when this consumer started arrived while it was closed.
         self.backlog_end = store.last_seq()
         self.cursor = int(saved) if saved is not None else self.backlog_end
+        self._saved = int(saved) if saved is not None else None
         self.started = datetime.now(UTC).replace(microsecond=0)
         self._ignored: set[int] = set()
 
@@ -96,12 +97,21 @@ class EventReader:
         return (event.seq or 0) <= self.backlog_end or event.occurred_at < self.started
 
     def read(self, limit: int = 10_000) -> list[WatchEvent]:
-        """The events stored since the last read, oldest first; the cursor moves past them."""
+        """The events stored since the last read, oldest first; the cursor moves past them.
+
+        The move is kept by ``commit``, once the events were handed on: a consumer killed in
+        between (``kill -9`` while printing) gets them again when it starts, never loses them.
+        """
         events = self.store.events(after=self.cursor, limit=limit)
         if events:
             self.cursor = max(e.seq or 0 for e in events)
-            self.store.set_meta(self.meta_key, self.cursor)
         return [e for e in events if e.seq not in self._ignored]
+
+    def commit(self) -> None:
+        """Keep the cursor: what was read so far has been handed on."""
+        if self.cursor != self._saved:
+            self.store.set_meta(self.meta_key, self.cursor)
+            self._saved = self.cursor
 
     def ignore(self, seqs: Iterable[int | None]) -> None:
         """Never hand out these events (history imported on a first run is no news)."""
@@ -111,11 +121,13 @@ class EventReader:
         """Put the cursor back just after ``seq``: what came later is handed out next time."""
         self.cursor = min(self.cursor, seq)
         self.store.set_meta(self.meta_key, self.cursor)
+        self._saved = self.cursor
 
     def skip_to_end(self) -> None:
         """Move past everything stored so far (history imported on a first run)."""
         self.cursor = self.store.last_seq()
         self.store.set_meta(self.meta_key, self.cursor)
+        self._saved = self.cursor
 
 
 @dataclass(frozen=True)
