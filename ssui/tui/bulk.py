@@ -8,7 +8,7 @@ sent twice: a chunk that failed or whose outcome is unknown is reported, never r
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,44 +104,17 @@ async def bulk_update(mirror: AccountMirror, key: str, ids: Sequence[int],
     return result
 
 
-async def bulk_delete(mirror: AccountMirror, key: str, ids: Sequence[int],
-                      noun: str) -> BulkResult:
-    """Delete every record of ``ids``: one delete call per chunk (the mirror drops them)."""
-    result = BulkResult("deleted", noun)
+async def _each_chunk(result: BulkResult, ids: Sequence[int],
+                      send: Callable[[list[int]], Awaitable[Sequence[Any]]]) -> BulkResult:
+    """Send ``ids`` a chunk at a time, once each, noting per record what its answer said.
+
+    A chunk whose answer was lost is noted as unknown and never sent again; a call that
+    failed whole fails each of its records.
+    """
     for chunk in chunked(ids):
         result.calls += 1
         try:
-            outcomes = await mirror.delete(key, chunk)
-        except OutcomeUnknownError as exc:
-            result.unknown.extend(chunk)
-            result.unknown_errors.append(str(exc))
-            continue
-        except SharpSpringError as exc:
-            result.failed.extend(Failure(i, str(exc)) for i in chunk)
-            continue
-        for out, rid in zip(outcomes, chunk, strict=True):
-            if out.success:
-                result.done.append(rid)
-            else:
-                result.failed.append(Failure(rid, _error_text(out.error)))
-    return result
-
-
-async def active_lists(mirror: AccountMirror) -> list[dict[str, Any]]:
-    """The account's lists (getActiveLists), by name."""
-    rows = [r async for page in mirror.client.iter_pages("list") for r in page]
-    return sorted(rows, key=lambda r: (str(r.get("name") or "").casefold(), r.get("id")))
-
-
-async def add_to_list(mirror: AccountMirror, list_id: int, lead_ids: Sequence[int],
-                      noun: str) -> BulkResult:
-    """Add the leads to one list: one addListMembers call per chunk."""
-    result = BulkResult("added", noun)
-    for chunk in chunked(lead_ids):
-        result.calls += 1
-        try:
-            answers = await mirror.client.create(
-                "list_member", [{"listID": list_id, "memberID": i} for i in chunk])
+            answers = await send(list(chunk))
         except OutcomeUnknownError as exc:
             result.unknown.extend(chunk)
             result.unknown_errors.append(str(exc))
@@ -155,6 +128,27 @@ async def add_to_list(mirror: AccountMirror, list_id: int, lead_ids: Sequence[in
             else:
                 result.failed.append(Failure(rid, _error_text(answer.error)))
     return result
+
+
+async def bulk_delete(mirror: AccountMirror, key: str, ids: Sequence[int],
+                      noun: str) -> BulkResult:
+    """Delete every record of ``ids``: one delete call per chunk (the mirror drops them)."""
+    return await _each_chunk(BulkResult("deleted", noun), ids,
+                             lambda chunk: mirror.delete(key, chunk))
+
+
+async def active_lists(mirror: AccountMirror) -> list[dict[str, Any]]:
+    """The account's lists (getActiveLists), by name."""
+    rows = [r async for page in mirror.client.iter_pages("list") for r in page]
+    return sorted(rows, key=lambda r: (str(r.get("name") or "").casefold(), r.get("id")))
+
+
+async def add_to_list(mirror: AccountMirror, list_id: int, lead_ids: Sequence[int],
+                      noun: str) -> BulkResult:
+    """Add the leads to one list: one addListMembers call per chunk."""
+    return await _each_chunk(BulkResult("added", noun), lead_ids, lambda chunk: (
+        mirror.client.create("list_member",
+                             [{"listID": list_id, "memberID": i} for i in chunk])))
 
 
 def _already(error: object, record: Mapping[str, Any] | None,
