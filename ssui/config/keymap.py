@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from ssui.config.errors import ConfigError
 from ssui.config.paths import config_paths
-from ssui.config.toml_files import read_toml
+from ssui.config.toml_files import read_toml, toml_key
 
 
 def load_keymap(known_ids: Iterable[str] | None = None) -> dict[str, str]:
@@ -26,7 +26,7 @@ def load_keymap(known_ids: Iterable[str] | None = None) -> dict[str, str]:
     known = set(known_ids) if known_ids is not None else None
     keymap: dict[str, str] = {}
     for binding_id, keys in table.items():
-        where = f"{path}: [keymap] {binding_id}"
+        where = f"{path}: [keymap] {toml_key(binding_id)}"
         if not isinstance(keys, str) or not keys.strip():
             raise ConfigError(f"{where}: must be keys as text, e.g. \"ctrl+f\" or \"slash,f\"")
         if known is not None and binding_id not in known:

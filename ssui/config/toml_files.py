@@ -1,5 +1,6 @@
 """Reading and writing the TOML files, with one-line errors and private files kept private."""
 
+import json
 import os
 import re
 import secrets
@@ -86,3 +87,12 @@ def _decode_problem(exc: tomllib.TOMLDecodeError, text: str) -> str:
         return f"line {found['line']}, column {found['col']}: {problem}"
     lines = text.splitlines() or [""]
     return f"line {len(lines)}, column {len(lines[-1]) + 1} (end of file): {problem}"
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def toml_key(key: str) -> str:
+    """``key`` as TOML spells it in a table name: bare when it may be, else quoted and escaped
+    (so a key holding a line break or a quote stays on the one line of an error message)."""
+    return key if _BARE_KEY.fullmatch(key) else json.dumps(key)

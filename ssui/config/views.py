@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from ssui.config.errors import ConfigError
 from ssui.config.model import describe_validation_error
 from ssui.config.paths import config_paths
-from ssui.config.toml_files import read_toml, write_toml
+from ssui.config.toml_files import read_toml, toml_key, write_toml
 
 # The lists views belong to, as config.toml names them, and the entity each shows.
 LISTS = {"leads": "lead", "accounts": "account", "campaigns": "campaign",
@@ -98,9 +98,8 @@ def check_view_name(name: str) -> str:
 
 
 def _where(path: object, profile: str, *keys: str) -> str:
-    tail = "".join(f".{k}" if k.replace("_", "").replace("-", "").isalnum() else f'."{k}"'
-                   for k in keys)
-    return f"{path}: [profiles.{profile}{tail}]"
+    tail = "".join(f".{toml_key(k)}" for k in keys)
+    return f"{path}: [profiles.{toml_key(profile)}{tail}]"
 
 
 def _profile_table(document: dict[str, Any], profile: str) -> dict[str, Any]:

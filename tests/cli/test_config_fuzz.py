@@ -152,3 +152,13 @@ def test_an_odd_value_for_each_profile_key(config_dir: Path, key: str, value: An
     write(config_dir, "config.toml", tomli_w.dumps(document).encode())
     write(config_dir, "credentials.toml", b'[work]\nsecret_key = "s"\n')
     load_everything()
+
+
+def test_a_keymap_key_with_a_line_break_is_named_on_one_line(config_dir: Path) -> None:
+    # Found by the test above: the key was echoed raw, its line break and all.
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "config.toml").write_text('[keymap]\n"\\n" = 1\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_keymap()
+    assert '[keymap] "\\n": must be keys as text' in str(caught.value)
+    assert "\n" not in str(caught.value)
