@@ -126,9 +126,9 @@ class RecordTable(ScrollView, can_focus=True):
         Binding("home,g", "first", "First row", show=False, id="ssui.table.first"),
         Binding("end,G", "last", "Last row", show=False, id="ssui.table.last"),
         # Textual's own, named as ours are ("Page Left" read oddly beside "Page up").
-        Binding("ctrl+pageup", "page_left", "Page left", show=False,
+        Binding("ctrl+pageup,less_than_sign", "page_left", "Page left", show=False,
                 id="ssui.table.page_left"),
-        Binding("ctrl+pagedown", "page_right", "Page right", show=False,
+        Binding("ctrl+pagedown,greater_than_sign", "page_right", "Page right", show=False,
                 id="ssui.table.page_right"),
         Binding("left,h", "column_left", "Column left", show=False, id="ssui.table.left"),
         Binding("right,l", "column_right", "Column right", show=False, id="ssui.table.right"),
