@@ -130,6 +130,18 @@ async def test_closing_the_detail_from_inside_it_gives_the_keys_back_to_the_list
         assert b.table.cursor_row == 1 and b.detail_open
 
 
+async def test_the_keys_panel_floats_over_the_list_at_80_columns(make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = browser(app).table
+        width = table.size.width
+        await pilot.press("f1")
+        await settle(pilot)
+        assert app.screen.query("HelpPanel")
+        assert table.size.width == width  # not squeezed into what the panel leaves
+
+
 async def test_read_only_is_shown_and_reaches_the_browsers(make_app: AppMaker) -> None:
     app = make_app(read_only=True)
     async with app.run_test(size=(120, 36)) as pilot:
