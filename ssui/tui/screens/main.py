@@ -220,9 +220,12 @@ class MainScreen(Screen[None]):
     # -- mirror ----------------------------------------------------------------------------
 
     def refresh_sync_state(self) -> None:
+        headers, banners = self.query(AppHeader), self.query(StopBanner)
+        if not headers or not banners:
+            return  # the screen is being taken down (quitting) while its timer still ticks
         state = self.sync_state() if self.sync_state is not None else describe(None)
-        self.query_one(AppHeader).show(state)
-        self.query_one(StopBanner).show(state.banner)
+        headers.first().show(state)
+        banners.first().show(state.banner)
 
     def events_arrived(self, n: int) -> None:
         """The event log gained ``n`` events: the Activity tab shows them."""
