@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Static
 
+from ssui.tui.ask_line import AskLineScreen
 from ssui.tui.data_text import data_text
 
 CSS = Path(__file__).with_name("dialogs.tcss")
@@ -53,38 +54,18 @@ class ConfirmSend(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class AskText(ModalScreen[str | None]):
+def _given(text: str) -> str:
+    if not text.strip():
+        raise ValueError("Type something, or esc to cancel")
+    return text.strip()
+
+
+class AskText(AskLineScreen[str]):
     """One line of text (a name, a file path): Enter gives it, escape gives None."""
 
-    CSS_PATH = CSS
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="ssui.console.ask.cancel"),
-    ]
-
     def __init__(self, title: str, value: str = "", hint: str = "") -> None:
-        super().__init__()
-        self.title_text = title
-        self.value = value
-        self.hint = hint
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="console-dialog"):
-            yield Static(data_text(self.title_text), classes="console-dialog-title")
-            yield Input(self.value, id="answer")
-            yield Static(data_text(self.hint or "Enter keeps it · esc cancels"),
-                         classes="console-dialog-text")
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        super().__init__(title, hint or "Enter keeps it · esc cancels", _given, value=value,
+                         input_id="answer")
 
 
 # What the copy / save menu offers: (answer, key, label, needs a response).

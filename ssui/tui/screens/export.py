@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ssui.tui.screens.ask_line import AskLineScreen
+from ssui.tui.ask_line import AskLineScreen
 
 FORMATS = {".csv": "csv", ".json": "json"}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ssui.config.views import check_view_name
-from ssui.tui.screens.ask_line import AskLineScreen
+from ssui.tui.ask_line import AskLineScreen
 
 
 class ViewNameScreen(AskLineScreen[str]):
