@@ -1,4 +1,6 @@
-"""The console's small dialogs: send this write?, a name or a path, and copy / save."""
+"""The console's small dialogs: send this write?, a name or a path, and copy / save.
+
+The first two are the app's own y/n and one-line questions, worded for the console."""
 
 from __future__ import annotations
 
@@ -8,50 +10,31 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from ssui.tui.ask_line import AskLineScreen
 from ssui.tui.data_text import data_text
+from ssui.tui.form.dialogs import ConfirmDelete
 
 CSS = Path(__file__).with_name("dialogs.tcss")
 
 
-class ConfirmSend(ModalScreen[bool]):
-    """"Send createLeads to the live account?": True to send."""
+class ConfirmSend(ConfirmDelete):
+    """"Send createLeads?" before a write to a live account: True to send."""
 
-    CSS_PATH = CSS
-
+    VERB = "Send"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Send", id="ssui.console.confirm.yes"),
         Binding("n,escape", "answer(False)", "Cancel", id="ssui.console.confirm.no"),
     ]
 
     def __init__(self, method: str, where: str) -> None:
-        super().__init__()
+        super().__init__(method, f"It writes to {where}, a live account: SharpSpring changes"
+                                 " or deletes records for real.")
         self.method = method
         self.where = where
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="console-dialog -danger"):
-            yield Static(data_text(f"Send {self.method}?"), classes="console-dialog-title")
-            yield Static(data_text(f"It writes to {self.where}, a live account: SharpSpring "
-                                   "changes or deletes records for real."),
-                         classes="console-dialog-text")
-            with Horizontal(classes="console-dialog-buttons"):
-                yield Button("Send  y", variant="error", id="yes", compact=True)
-                yield Button("Cancel  n", id="no", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
 
 
 def _given(text: str) -> str:

@@ -26,9 +26,12 @@ Choice = Literal["mine", "theirs"]
 
 
 class ConfirmDelete(ModalScreen[bool]):
-    """"Delete Lead Jane Doe?": True to delete."""
+    """"Delete Lead Jane Doe?": True to delete. ``VERB`` and ``DEFAULT_DETAIL`` make the same
+    y/n question for another irreversible act (the console's "Send createLeads?")."""
 
     CSS_PATH = CSS
+    VERB = "Delete"
+    DEFAULT_DETAIL = "SharpSpring deletes it for good; this cannot be undone from ssui."
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Delete", id="ssui.confirm.yes"),
@@ -42,11 +45,10 @@ class ConfirmDelete(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -danger"):
-            yield Static(data_text(f"Delete {self.what}?"), classes="dialog-title")
-            yield Static(data_text(self.detail or "SharpSpring deletes it for good; this "
-                                   "cannot be undone from ssui."), classes="dialog-text")
+            yield Static(data_text(f"{self.VERB} {self.what}?"), classes="dialog-title")
+            yield Static(data_text(self.detail or self.DEFAULT_DETAIL), classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Delete  y", variant="error", id="yes", compact=True)
+                yield Button(f"{self.VERB}  y", variant="error", id="yes", compact=True)
                 yield Button("Cancel  n", id="no", compact=True)
 
     def on_mount(self) -> None:
