@@ -16,12 +16,13 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, OptionList
+from textual.widgets import Checkbox, Input, OptionList, Select, TextArea
 from textual.widgets.option_list import Option
 
+from ssui.entities import Field
 from ssui.mirror import MirrorStore, Query
 from ssui.text import printable
-from ssui.tui.form.values import Invalid
+from ssui.tui.form.values import Invalid, parse
 from ssui.tui.widgets.css import tcss_next_to
 
 SHOWN = 6
@@ -222,3 +223,23 @@ class ReferenceInput(Widget):
             event.stop()
             event.prevent_default()
             self._show_list(False)
+
+
+def control_value(f: Field, control: Widget) -> Any:
+    """The value ``control`` holds for ``f`` by the form's rules, or Invalid saying why not
+    (the record form and the bulk edit read their inputs the same way)."""
+    if isinstance(control, Input):
+        return parse(f, control.value)
+    if isinstance(control, TextArea):
+        return parse(f, control.text)
+    if isinstance(control, Checkbox):
+        return control.value
+    if isinstance(control, Select):
+        if control.value is Select.NULL or control.value is Select.BLANK:
+            if f.required:
+                raise Invalid(f"{f.label} is required")
+            return None
+        return str(control.value)
+    if isinstance(control, ReferenceInput):
+        return control.current()
+    raise AssertionError(type(control))  # pragma: no cover

@@ -33,9 +33,9 @@ from ssui.mirror.account import AccountMirror, ConflictError, WriteOutcome
 from ssui.text import printable
 from ssui.tui.data_text import data_text
 from ssui.tui.form.dialogs import Choice, ConflictScreen, UnsavedChanges
-from ssui.tui.form.inputs import ReferenceInput
+from ssui.tui.form.inputs import ReferenceInput, control_value
 from ssui.tui.form.links import LeadLinks
-from ssui.tui.form.values import Invalid, changes, parse, sections, to_text
+from ssui.tui.form.values import Invalid, changes, sections, to_text
 from ssui.tui.format import format_value
 from ssui.tui.names import NameResolver
 
@@ -235,23 +235,9 @@ class RecordForm(Screen[Saved | None]):
     def value_of(self, name: str) -> Any:
         """The value of one field as typed now, or Invalid saying what is wrong with it."""
         f, c = self.fields[name], self.controls[name]
-        if isinstance(c, Input):
-            return parse(f, c.value)
-        if isinstance(c, TextArea):
-            return parse(f, c.text)
-        if isinstance(c, Checkbox):
-            if self.original.get(name) is None and not c.value:
-                return None  # never set, still not set
-            return c.value
-        if isinstance(c, Select):
-            if c.value is Select.NULL or c.value is Select.BLANK:
-                if f.required:
-                    raise Invalid(f"{f.label} is required")
-                return None
-            return str(c.value)
-        if isinstance(c, ReferenceInput):
-            return c.current()
-        raise AssertionError(type(c))  # pragma: no cover
+        if isinstance(c, Checkbox) and self.original.get(name) is None and not c.value:
+            return None  # never set, still not set
+        return control_value(f, c)
 
     def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
         """Every editable field's value, and the messages of those that are not valid."""

@@ -25,8 +25,8 @@ from ssui.mirror.account import AccountMirror
 from ssui.text import printable
 from ssui.tui.bulk import BulkResult, active_lists
 from ssui.tui.data_text import data_text
-from ssui.tui.form.inputs import ReferenceInput
-from ssui.tui.form.values import Invalid, parse
+from ssui.tui.form.inputs import ReferenceInput, control_value
+from ssui.tui.form.values import Invalid
 
 CSS = Path(__file__).with_name("bulk.tcss")
 # Fields a bulk edit never offers: each record's own (an email address is unique per lead).
@@ -161,22 +161,9 @@ class BulkEditScreen(ModalScreen[dict[str, Any] | None]):
     def value_of(self, name: str) -> Any:
         """The value typed for one field, or Invalid saying what is wrong (the form's rules)."""
         f, c = self.fields[name], self.controls[name]
-        if isinstance(c, Input):
-            return parse(f, c.value)
-        if isinstance(c, TextArea):
-            return parse(f, c.text)
-        if isinstance(c, Checkbox):
-            return c.value
-        if isinstance(c, Select):
-            if c.value is Select.NULL or c.value is Select.BLANK:
-                if f.required:
-                    raise Invalid(f"{f.label} is required")
-                return None
-            return str(c.value)
         if isinstance(c, ReferenceInput):
-            c.settle()
-            return c.current()
-        raise AssertionError(type(c))  # pragma: no cover
+            c.settle()  # a name typed but not yet looked up
+        return control_value(f, c)
 
     def collect(self) -> tuple[dict[str, Any], dict[str, str]]:
         values: dict[str, Any] = {}
