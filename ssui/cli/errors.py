@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Callable
 
 from ssui.api import SharpSpringError
 from ssui.text import printable
@@ -30,3 +32,17 @@ def say_api_error(exc: SharpSpringError) -> None:
         print(f"error {exc.code}: {printable(str(exc))}", file=sys.stderr)
     else:
         say(str(exc))
+
+
+def whole_number(minimum: int) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number of at least ``minimum``, else a one-line usage
+    error ("must be 1 or more, got 0")."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be {minimum} or more, got {value}")
+        return value
+    return parse

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 import httpx
 
 from ssui.api import RetryPolicy, SharpSpringError
-from ssui.cli.errors import CommandError
+from ssui.cli.errors import CommandError, whole_number
 from ssui.config import (
     ConfigError,
     Connection,
@@ -61,7 +61,7 @@ def add_parsers(commands: Any) -> None:
                        help="only new leads, accounts and opportunities of this user id, or"
                             " of you (`me` in the profile); default: the profile's setting")
     watch.add_argument("--jsonl", action="store_true", help="one JSON object per line")
-    watch.add_argument("--count", type=_positive_count, metavar="N",
+    watch.add_argument("--count", type=whole_number(1), metavar="N",
                        help="stop after N events (default: run until Ctrl-C)")
     watch.add_argument("--quota-share", metavar="SHARE",
                        help="share of the daily API quota the polling may use, 0.01 to 0.9"
@@ -71,18 +71,6 @@ def add_parsers(commands: Any) -> None:
         # As for `call`: `ssui sync --profile X` and `ssui --profile X sync` both work.
         command.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS,
                              help="use this saved connection (as `ssui --profile NAME` does)")
-
-
-def _positive_count(text: str) -> int:
-    """A whole number, 1 or more (argparse's type: a bad one is a one-line usage error)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        # 0 or less would never be reached: the watch would run forever.
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
 
 
 def parse_streams(text: str) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from ssui.api.endpoint import is_loopback
+from ssui.cli.errors import whole_number
 from ssui.sandbox import FaultSpecError, SandboxConfig, SandboxServer, parse_faults
 from ssui.sandbox.config import (
     APP_DB,
@@ -23,16 +24,7 @@ from ssui.sandbox.config import (
     default_db_path,
 )
 
-
-def _count(text: str) -> int:
-    """A whole number, 0 or more (argparse's type: a bad one is a one-line usage error)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
+_count = whole_number(0)
 
 
 def _port(text: str) -> int:
