@@ -35,6 +35,9 @@ INCREMENTAL = tuple(k for k in MIRRORED
                     if entity(k).methods.date_range is not None and k not in LOOKUPS)
 # The entities the background reconcile checks for records deleted elsewhere.
 RECONCILED = ("lead", "account", "opportunity", "campaign")
+# An opportunity's links to its leads: a link removed on the server reports no change either.
+# They are checked by a reconcile of their own, on a small share of the budget.
+RECONCILED_LINKS = ("opportunity_lead",)
 
 
 def listing_calls(records: int) -> int:
@@ -61,6 +64,9 @@ class SyncCancelled(Exception):
 
 
 ProgressCallback = Callable[[SyncProgress], None]
+# Records the mirror did not know, as they are stored (inside the same transaction), with the
+# moment before which a record's creation is history, not news.
+NewRecordsCallback = Callable[[str, Sequence[Mapping[str, Any]], datetime], None]
 
 
 class SyncEngine:
@@ -77,6 +83,14 @@ class SyncEngine:
         # Custom fields known from an earlier run decode this run's records too.
         for key in CUSTOMISABLE:
             client.set_custom_fields(key, store.entity(key).custom_fields)
+        # Told of every record this engine is first to store, whichever path stores it (the
+        # watches log them as events, so nothing enters the mirror unannounced).
+        self.on_new: NewRecordsCallback | None = None
+
+    def _stored_new(self, key: str, records: Sequence[Mapping[str, Any]],
+                    since: datetime) -> None:
+        if records and self.on_new is not None:
+            self.on_new(key, records, since - OVERLAP)
 
     @property
     def calls(self) -> int:
@@ -127,8 +141,13 @@ class SyncEngine:
             prog.entity = key
             state = self.state(key)
             if force or not state.get("started"):
+                # A copy made again (``--full``) announces what was created since the last
+                # one caught up; the very first copy announces nothing.
+                caught_up = state.get("high_water") or state.get("announce_after")
                 state = {"started": self.now().isoformat(), "offset": 0, "full_done": False,
                          "seen": []}
+                if caught_up:
+                    state["announce_after"] = caught_up
             if not state.get("full_done"):
                 await self._full_entity(key, state, prog, progress, cancel)
             prog.entities_done += 1
@@ -166,6 +185,8 @@ class SyncEngine:
         # Fetch one page at first: most entities fit in one, and a page fetched ahead past
         # the end is a wasted call. Once a page comes back full, look ahead.
         depth = 1
+        after = state.get("announce_after")
+        known = self.store.ids(key) if after and self.on_new is not None else None
         try:
             while True:
                 if cancel is not None and cancel.is_set():
@@ -177,6 +198,9 @@ class SyncEngine:
                 seen.update(r["id"] for r in page if isinstance(r.get("id"), int))
                 with self.store.transaction():
                     self.store.upsert(key, page)
+                    if known is not None and after:
+                        self._stored_new(key, [r for r in page if r.get("id") not in known],
+                                         datetime.fromisoformat(after))
                     offset += len(page)
                     state["offset"] = offset
                     if len(page) < PAGE:
@@ -243,14 +267,19 @@ class SyncEngine:
         # A page a transaction: after a week away thousands may have changed, and another
         # process writing the mirror waits for each transaction. The mark moves with the last
         # page only, so a run cut short fetches again what it had not finished storing.
+        # New records are logged with the page that stores them: a process killed between the
+        # two would otherwise know them next time and never announce them.
+        since = datetime.fromisoformat(state["started"]) if state.get("started") else started
         rows = new + changed
         pages = [rows[i : i + PAGE] for i in range(0, len(rows), PAGE)] or [[]]
-        for page in pages[:-1]:
-            self.store.upsert(key, page)
-        with self.store.transaction():
-            self.store.upsert(key, pages[-1])
-            state["high_water"] = mark.isoformat()
-            self._save_state(key, state)
+        last = len(pages) - 1
+        for n, page in enumerate(pages):
+            with self.store.transaction():
+                self.store.upsert(key, page)
+                self._stored_new(key, [r for r in page if r["id"] not in known], since)
+                if n == last:
+                    state["high_water"] = mark.isoformat()
+                    self._save_state(key, state)
         return new, changed
 
     # -- deletes and inactive leads --------------------------------------------------------

@@ -60,6 +60,18 @@ class WatchEngine:
     _polled: bool = False
     # What the very first poll of this mirror imported as history (not news).
     imported: list[WatchEvent] = field(default_factory=list)
+    # Record events logged by the sync engine and not yet handed back by catch_up_records.
+    _logged: list[WatchEvent] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.sync.on_new = self._log_new
+
+    def _log_new(self, key: str, records: Sequence[Mapping[str, Any]],
+                 since: datetime) -> None:
+        """Whichever sync stores a record first (incremental, a copy made again, another
+        process's), the record goes into the event log in the same transaction."""
+        self._logged += self.store.add_events(in_time_order(self.record_events(key, records,
+                                                                                since)))
 
     @property
     def store(self) -> Any:
@@ -109,15 +121,13 @@ class WatchEngine:
         """Incremental sync of one entity; its new records go into the event log.
 
         Whoever syncs (the app's watch, ``ssui sync``), the records it is first to see are
-        logged as events, so every consumer hears of them. Returns the new events and the
-        records that changed (new ones included).
+        logged as events as they are stored, so every consumer hears of them. Returns the new
+        events and the records that changed (new ones included).
         """
-        state = self.sync.state(key)
-        since_text = state.get("started")
-        since = (datetime.fromisoformat(since_text) if since_text else self.sync.now()) - \
-            timedelta(minutes=10)
+        self._logged = [e for e in self._logged if e.entity != key]  # a full copy's: told
         new, changed = await self.sync.incremental(key)
-        fresh = self.store.add_events(in_time_order(self.record_events(key, new, since)))
+        fresh = [e for e in self._logged if e.entity == key]
+        self._logged = [e for e in self._logged if e.entity != key]
         return fresh, new + changed
 
     # -- activity watches ------------------------------------------------------------------

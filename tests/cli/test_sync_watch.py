@@ -256,3 +256,30 @@ async def test_the_watch_says_once_what_fails_and_once_that_it_is_back() -> None
     assert err.getvalue().splitlines() == [
         "ssui watch: activity: retrying (HTTP 503 from SharpSpring)",
         "ssui watch: back in sync"]
+
+
+async def test_leads_a_full_copy_made_again_is_first_to_store_are_announced(
+        sandbox: SandboxApp, connection: Connection,
+        client_on: Callable[..., SharpSpringClient]) -> None:
+    # `ssui sync --full` on a mirror copied before: what it stores that the mirror never
+    # knew was created since, and `ssui watch` says so (the first copy announces nothing).
+    transport = httpx.ASGITransport(app=sandbox)
+    await sync(connection, full=False, transport=transport, out=io.StringIO())
+    store = MirrorStore(mirror_path("sbx", connection.account_id))
+    assert store.events(kinds=["lead_created"], limit=10) == []
+    EventReader(store, "watch").skip_to_end()
+    store.close()
+    async with client_on(sandbox) as client:
+        await client.create("lead", [{"emailAddress": f"full{i}@again.example"}
+                                     for i in range(3)])
+    await sync(connection, full=True, transport=transport, out=io.StringIO())
+    await sync(connection, full=False, transport=transport, out=io.StringIO())  # no twice
+    out = io.StringIO()
+    n = await asyncio.wait_for(watch(connection, ["leads"], None, True, 3, transport, out=out,
+                                     quota_share=1.0), timeout=30)
+    assert n == 3
+    assert sorted(json.loads(x)["lead_email"] for x in out.getvalue().splitlines()) == [
+        f"full{i}@again.example" for i in range(3)]
+    store = MirrorStore(mirror_path("sbx", connection.account_id))
+    assert len(store.events(kinds=["lead_created"], limit=10)) == 3
+    store.close()

@@ -3,15 +3,19 @@ announced exactly once, across restarts, with what happened while closed as one 
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from ssui.api import SharpSpringClient
 from ssui.mirror import MirrorStore
 from ssui.mirror.account import AccountMirror
 from ssui.mirror.scheduler import StreamStatus
-from ssui.mirror.sync import SyncEngine
+from ssui.mirror.sync import SyncCancelled, SyncEngine
 from ssui.mirror.watch import WatchBatch, WatchEngine, WatchEvent, WatchKind
 from ssui.sandbox import SandboxApp
 from ssui.sandbox.activity import ActivityStream
@@ -188,3 +192,34 @@ async def test_the_watch_keeps_delivering_through_errors_and_rate_limits(
     assert sum(s.runs for s in streams if s.last_ok) > 0
     assert all(s.status is not StreamStatus.STOPPED for s in streams)
     assert len({e.key for e in heard}) == len(heard)  # nothing twice, faults or not
+
+
+async def test_a_full_copy_cut_short_and_resumed_announces_the_records_it_stored_first(
+        make_sandbox: Callable[..., SandboxApp],
+        client_on: Callable[..., SharpSpringClient], mirror_path: Path) -> None:
+    sandbox = make_sandbox(leads=1_200)
+    async with client_on(sandbox) as client:
+        store = MirrorStore(mirror_path)
+        engine = SyncEngine(client, store)
+        WatchEngine(engine)
+        await engine.full_sync()
+        created = await client.create("lead", [{"emailAddress": f"cut{i}@short.example"}
+                                               for i in range(2)])
+        # `ssui sync --full`, killed after the first page of leads...
+        cancel = asyncio.Event()
+        def after_first_page(prog: Any) -> None:
+            if prog.per_entity.get("lead"):
+                cancel.set()
+        with pytest.raises(SyncCancelled):
+            await engine.full_sync(force=True, progress=after_first_page, cancel=cancel)
+        assert not engine.state("lead").get("full_done")
+        store.close()
+        # ...and resumed by another process: the new leads sit in the last page it stores.
+        store = MirrorStore(mirror_path)
+        engine = SyncEngine(client, store)
+        watch = WatchEngine(engine)
+        await engine.full_sync()
+        logged = store.events(kinds=["lead_created"], limit=10)
+        assert sorted(e.record_id or 0 for e in logged) == sorted(r.id or 0 for r in created)
+        assert await watch.poll_records("lead") is None  # and never twice
+        store.close()
