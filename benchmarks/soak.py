@@ -118,6 +118,11 @@ async def stop(proc: Proc, sig: int = signal.SIGINT, timeout: float = 20.0) -> i
     while proc.popen.poll() is None and time.monotonic() < deadline:
         await asyncio.sleep(0.1)
     if proc.popen.poll() is None:
+        # Still running: SIGABRT makes Python's fault handler (PYTHONFAULTHANDLER, set for
+        # every child) write where each thread is to its stderr, for the report.
+        proc.popen.send_signal(signal.SIGABRT)
+        await asyncio.sleep(2)
+    if proc.popen.poll() is None:
         proc.popen.kill()
     return proc.popen.wait()
 
@@ -603,7 +608,7 @@ class Soak:
         rc = await stop(proc)
         err = proc.err_text()
         if crashed(err) or rc not in (0, 130, -signal.SIGINT):
-            self.ledger.crash(f"ssui watch exit {rc}: {err[-1500:]}")
+            self.ledger.crash(f"ssui watch exit {rc}: {err[-4000:]}")
 
     # -- the verdict -----------------------------------------------------------------------
 
@@ -817,7 +822,7 @@ def main() -> int:
            if not k.startswith(("SSUI_", "SHARPSPRING_"))}
     env.update(SSUI_DATA_DIR=str(work / "data"), SSUI_CONFIG_DIR=str(work / "config"),
                SHARPSPRING_ACCOUNT_ID=ACCOUNT_ID, SHARPSPRING_SECRET_KEY=SECRET,
-               SSUI_DEBUG="1", PYTHONUNBUFFERED="1")
+               SSUI_DEBUG="1", PYTHONUNBUFFERED="1", PYTHONFAULTHANDLER="1")
     for k in [k for k in os.environ if k.startswith(("SSUI_", "SHARPSPRING_"))]:
         del os.environ[k]
     os.environ.update({k: v for k, v in env.items() if k.startswith(("SSUI_", "SHARPSPRING_"))})

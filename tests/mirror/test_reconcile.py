@@ -104,3 +104,52 @@ def test_a_stream_held_to_its_longest_interval_is_paid_for_by_the_others() -> No
                        Stream("tiny", nothing, share=0.0001, cost=3.0)], Budget())
     assert sched.streams["tiny"].interval == sched.streams["tiny"].max_interval
     assert sched.planned_calls_per_day() == pytest.approx(50_000 * 0.2)
+
+
+@pytest.mark.parametrize(("leads", "within"), [(5_000, HOUR), (60_000, HOUR),
+                                                (100_000, 1.5 * HOUR)])
+def test_the_links_of_opportunities_to_leads_are_reconciled_on_a_small_share(
+        sandbox: SandboxApp, client_on: ClientOn, leads: int, within: float) -> None:
+    # 1.75 links an opportunity, one opportunity for 12 leads (the sandbox's proportions).
+    links = round(leads / 12 * 1.75)
+    mirror = AccountMirror(client_on(sandbox), MirrorStore(), Budget())
+    sched = mirror.scheduler
+    sched.streams["reconcile"].cost = sum(listing_calls(round(leads * f))
+                                          for f in (1, 0.1, 1 / 12, 0.0002))
+    links_pass = sched.streams["reconcile_links"]
+    links_pass.cost = listing_calls(links)
+    sched.plan()
+    assert links_pass.interval + links_pass.cost / CALLS_PER_SECOND <= within
+    assert sched.planned_calls_per_day() <= 50_000 * 0.2 + 1
+
+
+async def test_a_link_between_an_opportunity_and_a_lead_removed_on_the_server_goes_too(
+        sandbox: SandboxApp, client_on: ClientOn, tmp_path: Path) -> None:
+    store = MirrorStore(tmp_path / "mirror.db")
+    async with client_on(sandbox) as client, client_on(sandbox) as someone_else:
+        mirror = AccountMirror(client, store, clock=FakeClock())
+        await mirror.ensure_synced()
+        link = store.page(Query("opportunity_lead", limit=1))[0]
+        (gone,) = await someone_else.delete("opportunity_lead", [link["id"]])
+        assert gone.success
+        changed: list[str] = []
+        mirror.on_change(changed.append)
+        # Neither the incremental sync nor the records' reconcile sees a link removed...
+        await mirror.poll_once("opportunity_leads", "reconcile")
+        assert store.get("opportunity_lead", link["id"]) is not None
+        # ...the links' reconcile does, and the opportunity's leads are drawn again.
+        await mirror.poll_once("reconcile_links")
+        assert store.get("opportunity_lead", link["id"]) is None
+        assert "opportunity_lead" in changed
+        assert store.count_all("opportunity_lead") == sandbox.store.db.execute(
+            "SELECT count(*) FROM opportunity_lead").fetchone()[0]
+    store.close()
+
+
+def test_every_background_stream_has_words_for_the_notifications(
+        sandbox: SandboxApp, client_on: ClientOn) -> None:
+    from ssui.mirror.account import STREAM_WORDS
+
+    mirror = AccountMirror(client_on(sandbox), MirrorStore(), Budget())
+    assert set(mirror.scheduler.streams) == set(STREAM_WORDS)
+    assert not any("_" in w for w in STREAM_WORDS.values())
