@@ -9,7 +9,11 @@ hands a rendered frame to its driver (``App._display``), after every line in vie
 - cursor key: from posting a key press to the next frame, keys 20-50 ms apart (Textual draws
   at most 60 frames a second, so a key may wait for the frame tick); "frame work" is the
   time the frame itself took to compute;
-- search keystroke: from a key typed in the search box to the frame showing the new matches;
+- search keystroke: from a key typed in the search box to the frame showing the new matches,
+  for words' starts ("ada eri") and for a substring from the middle of a name ("kamur", of
+  Nakamura: prefix search for its first two letters, the trigram index from the third);
+- filter + sort: from applying three filters (status, owner, score range) and a sort to the
+  frame showing the first page, over changing sorts;
 - memory: peak Python allocations during the 100,000-lead session (tracemalloc), and the
   process's peak resident size.
 """
@@ -40,9 +44,10 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable
 
-from ssui.mirror import MirrorStore, Query
+from ssui.mirror import Filter, MirrorStore, Query
 from ssui.session import AccountSession
 from ssui.tui.app import SsuiApp
+from ssui.tui.browse_state import ActiveFilter, BrowseState
 from ssui.tui.format import format_value
 from ssui.tui.names import NameResolver
 from ssui.tui.rows import MirrorRows
@@ -53,6 +58,7 @@ from ssui.tui.widgets.record_table import RecordTable
 
 SCREEN = (160, 50)
 SEARCH = "ada eri"
+SUBSTRING = "kamur"
 KEY_GAP = (0.020, 0.050)  # key repeat runs at 20-50 presses a second
 TYPING_GAP = (0.060, 0.150)  # a fast typist
 RANDOM = random.Random(7)
@@ -172,22 +178,72 @@ async def bench_ssui(store: MirrorStore, keys: int, search: bool) -> dict[str, A
         out["frame_work"] = statistics.median(frames.work) if frames.work else 0.0
         out["cached_rows"] = browser.table.cached_rows
         if search:
-            out["search"] = await bench_search(pilot, browser, frames)
+            out["filter_sort"] = await bench_filter_sort(pilot, browser, frames)
+            out["search"] = await bench_search(pilot, browser, frames, SEARCH)
+            out["substring"] = await bench_search(pilot, browser, frames, SUBSTRING)
     return out
 
 
-async def bench_search(pilot: Pilot[Any], browser: EntityBrowser,
-                       frames: Frames) -> list[float]:
-    await pilot.press("slash")
-    await pilot.pause()
+async def bench_search(pilot: Pilot[Any], browser: EntityBrowser, frames: Frames,
+                       text: str, rounds: int = 3) -> list[float]:
+    """Each keystroke of ``text`` typed into an empty search box, ``rounds`` times."""
     times = []
-    typed = ""
-    for ch in SEARCH:
-        typed += ch
-        key = "space" if ch == " " else ch
-        shows = partial(_showing, browser, typed)
-        times.append(await press_and_time(pilot.app, key, frames, shows, TYPING_GAP))
+    for _ in range(rounds):
+        browser.apply(BrowseState())
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause()
+        typed = ""
+        for ch in text:
+            typed += ch
+            key = "space" if ch == " " else ch
+            shows = partial(_showing, browser, typed)
+            times.append(await press_and_time(pilot.app, key, frames, shows, TYPING_GAP))
+        await pilot.press("escape")
+        await pilot.pause()
     return times
+
+
+FILTERS = (
+    ActiveFilter("leadStatus", "Status is open", (Filter("leadStatus", "=", "open"),)),
+    ActiveFilter("ownerID", "Owner is #2", (Filter("ownerID", "=", 2),)),
+    ActiveFilter("leadScore", "Score 40 to 90", (Filter("leadScore", ">=", 40),
+                                                 Filter("leadScore", "<=", 90))),
+)
+SORTS = (("lastName", False), ("leadScore", True), ("createTimestamp", True),
+         ("companyName", False), ("updateTimestamp", False))
+
+
+async def bench_filter_sort(pilot: Pilot[Any], browser: EntityBrowser, frames: Frames,
+                            rounds: int = 20) -> list[float]:
+    """Three filters and a sort applied at once, then the sort changed: apply → frame."""
+    times = []
+    for i in range(rounds):
+        sort, desc = SORTS[i % len(SORTS)]
+        state = BrowseState(sort=sort, descending=desc, filters=FILTERS)
+        want = state.query("lead")
+        await asyncio.sleep(RANDOM.uniform(*KEY_GAP))
+
+        def shows(want: Query = want) -> bool:
+            q = getattr(browser.table.source, "query", None)
+            return q is not None and (q.filters, q.sort, q.descending) == (
+                want.filters, want.sort, want.descending) and browser.table.row_count > 0
+
+        frames.probe = shows
+        t0 = time.perf_counter()
+        browser.apply(state)
+        await wait_for(partial(_shown_after, frames, t0))
+        shown = frames.first_after(t0)
+        frames.probe = lambda: True
+        assert shown is not None
+        times.append(shown - t0)
+    browser.apply(BrowseState())
+    await pilot.pause()
+    return times
+
+
+def _shown_after(frames: Frames, t0: float) -> bool:
+    return frames.first_after(t0) is not None
 
 
 def _showing(browser: EntityBrowser, search: str) -> bool:
@@ -338,14 +394,22 @@ async def main(sizes: Sequence[int], keys: int, datatable_limit: int) -> None:
     print("one table widget alone on a screen, same rows and columns (like for like):")
     print(table(rows))
     big = max(sizes)
-    search = results[big].get("search") or []
-    if search:
+    for label, text in (("search", SEARCH), ("substring", SUBSTRING)):
+        search = results[big].get(label) or []
+        if search:
+            print()
+            print(f"search as you type at {big:,} leads, typing {text!r} three times: keystroke"
+                  f" → frame with the new matches: median {ms(statistics.median(search)).strip()},"
+                  f" max {ms(max(search)).strip()}")
+            worst = [max(search[i::len(text)]) for i in range(len(text))]
+            print("  per key, worst of three: " + ", ".join(
+                f"{c!r} {t * 1000:.1f}" for c, t in zip(text, worst, strict=True)) + " (ms)")
+    fs = results[big].get("filter_sort") or []
+    if fs:
         print()
-        print(f"search as you type at {big:,} leads, typing {SEARCH!r}: keystroke → frame with"
-              f" the new matches: median {ms(statistics.median(search)).strip()},"
-              f" max {ms(max(search)).strip()}")
-        print("  per key: " + ", ".join(f"{c!r} {t * 1000:.1f}" for c, t in
-                                        zip(SEARCH, search, strict=True)) + " (ms)")
+        print(f"filter + sort at {big:,} leads (status, owner and score range, sorted five ways,"
+              f" {len(fs)} times): apply → frame with the first page: median"
+              f" {ms(statistics.median(fs)).strip()}, max {ms(max(fs)).strip()}")
     peak = results[big].get("peak_alloc")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()

@@ -830,6 +830,10 @@ def main() -> int:
     started = time.monotonic()
     # Stopped by SIGTERM (a `timeout`, say): still stop the children, in the `finally` below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Started in the background by a script (`soak.py &`), this process ignores Ctrl-C, and so
+    # would every child: then the SIGINT that stops `ssui watch` and the sandbox does nothing.
+    # A handler here is reset to the default in each child, which then stops on SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         status = asyncio.run(soak.main())
     finally:

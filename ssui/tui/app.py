@@ -423,6 +423,13 @@ class SsuiApp(App[None]):
         else:
             self.action_show_help_panel()
 
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys in one notation: ``^c`` for ctrl. A super (command) key is shown as its ctrl
+        twin, which every terminal sends, so the keys panel says "^c", not "^c super+c"."""
+        if not binding.key_display and binding.key.startswith("super+"):
+            binding = replace(binding, key="ctrl+" + binding.key.removeprefix("super+"))
+        return super().get_key_display(binding)
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette offers what works here: views, then the actions bound right now."""
         if isinstance(screen, MainScreen):

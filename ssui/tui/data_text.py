@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual.content import Content
 
 from ssui.text import printable
@@ -14,3 +16,9 @@ def data_text(text: object) -> Content:
     drive the terminal (see :func:`ssui.text.printable`).
     """
     return Content(printable(str(text)))
+
+
+def data_lines(lines: Iterable[object]) -> Content:
+    """Lines of account data, one under another: each line as :func:`data_text` (a newline
+    inside one shows as ⏎), the lines themselves broken."""
+    return Content("\n".join(printable(str(line)) for line in lines))

@@ -71,6 +71,23 @@ async def test_question_mark_and_f1_show_and_hide_the_keys_that_work_here(
         assert not app.screen.query(HelpPanel)
 
 
+async def test_the_keys_panel_names_keys_in_one_notation(make_app: AppMaker) -> None:
+    from rich.console import Console
+    from textual.widgets._key_panel import BindingsTable
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        console = Console(width=60, record=True)
+        console.print(app.screen.query_one(BindingsTable).render_bindings_table())
+        lines = [" ".join(line.split()) for line in console.export_text().splitlines()]
+    assert "^c Copy selected text" in lines  # not "^c super+c"
+    assert not [line for line in lines if "super" in line]
+    assert "pgdn ^f Page down" in lines and "^pgup < Page left" in lines
+
+
 async def test_the_palette_offers_the_actions_that_work_here(make_app: AppMaker) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

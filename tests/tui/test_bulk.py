@@ -279,6 +279,47 @@ async def test_bulk_edit_refuses_a_bad_value_at_its_field_and_sends_nothing(
         assert isinstance(app.screen, MainScreen)
 
 
+async def test_a_field_added_by_mistake_is_removed_with_ctrl_r_and_not_sent(
+        account: Account) -> None:
+    app = account.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        ids = await mark_rows(pilot, 2)
+        before = {i: account.server_lead(i) for i in ids}
+        await pilot.press("E")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BulkEditScreen)
+        assert not screen.check_action("remove_field", ())  # the focus is in the picker
+        for name in ("city", "leadScore", "title"):
+            screen.query_one("#bulk-field", Select).value = name
+            await settle(pilot)
+        await pilot.press(*"Porto")
+        screen.controls["city"].focus()
+        await pilot.press(*"Oslo")
+        screen.controls["leadScore"].focus()
+        await settle(pilot)
+        assert screen.check_action("remove_field", ())
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert list(screen.controls) == ["city", "title"]
+        assert not screen.query("#v2")  # its label, input and message went too
+        assert screen.controls["title"].has_focus  # the next field left
+        assert "Score is no longer set" in str(screen.query_one("#bulk-banner").render())
+        # Added again, it comes back empty, under an id of its own.
+        screen.query_one("#bulk-field", Select).value = "leadScore"
+        await settle(pilot)
+        assert screen.controls["leadScore"].id == "v4"
+        await pilot.press("ctrl+r", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        for i in ids:
+            server, old = account.server_lead(i), before[i]
+            assert server is not None and old is not None
+            assert server["city"] == "Oslo" and server["title"] == "Porto"
+            assert server["leadScore"] == old["leadScore"]  # never sent
+
+
 async def test_bulk_edit_reports_each_failure_and_r_lists_them(account: Account) -> None:
     app = account.app()
     async with app.run_test(size=(140, 40)) as pilot:

@@ -166,3 +166,8 @@ def test_the_delete_confirmation(snap_compare: Compare, make_app: AppMaker) -> N
         return showcase.delete_dialog(store, showcase.lead_at(store, 2))
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=push(delete))
+
+
+def test_a_bulk_edit_result_with_its_failures(snap_compare: Compare,
+                                               make_app: AppMaker) -> None:
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=push(showcase.bulk_results))

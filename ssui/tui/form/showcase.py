@@ -1,5 +1,5 @@
-"""The form's screens on a store with no live connection: for screenshots, snapshots and the
-form benchmark, which show and time the form without saving anything."""
+"""The form's (and the bulk edit's) screens on a store with no live connection: for
+screenshots, snapshots and the form benchmark, which show and time them without saving."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any, cast
 
 from ssui.mirror import MirrorStore, Query
 from ssui.mirror.account import AccountMirror, Clash
+from ssui.text import printable
+from ssui.tui.bulk import BulkResult, Failure
 from ssui.tui.form.dialogs import ConfirmDelete, ConflictScreen
 from ssui.tui.form.screen import RecordForm, record_title
 from ssui.tui.format import format_value
@@ -42,3 +44,19 @@ def conflict_dialog(store: MirrorStore, record: dict[str, Any]) -> ConflictScree
 
 def delete_dialog(store: MirrorStore, record: dict[str, Any]) -> ConfirmDelete:
     return ConfirmDelete(record_title(store.entity("lead"), record))
+
+
+def bulk_results(store: MirrorStore) -> Any:
+    """The results of a bulk edit of 500 leads, two of which someone deleted meanwhile, as
+    the update's answers report them."""
+    from ssui.tui.screens.bulk import BulkResultsScreen
+
+    ids = [r["id"] for r in store.page(Query("lead", limit=500))]
+    gone = ids[3], ids[17]
+    result = BulkResult("updated", "leads", done=[i for i in ids if i not in gone], calls=1,
+                        failed=[Failure(i, f"SharpSpring error 302: no lead with id {i}")
+                                for i in gone])
+    entity = store.entity("lead")
+    names = {i: printable(entity.display_name(r))
+             for i, r in store.get_many("lead", list(gone)).items()}
+    return BulkResultsScreen(result, names)

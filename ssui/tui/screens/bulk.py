@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, OptionList, Select, Static, TextArea
@@ -24,7 +25,7 @@ from ssui.mirror import MirrorStore
 from ssui.mirror.account import AccountMirror
 from ssui.text import printable
 from ssui.tui.bulk import BulkResult, active_lists
-from ssui.tui.data_text import data_text
+from ssui.tui.data_text import data_lines, data_text
 from ssui.tui.form.inputs import ReferenceInput, control_value
 from ssui.tui.form.values import Invalid
 
@@ -85,6 +86,8 @@ class BulkEditScreen(ModalScreen[dict[str, Any] | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s,f2", "apply", "Apply", id="ssui.bulk.edit.apply"),
+        Binding("ctrl+r,f8", "remove_field", "Remove field", id="ssui.bulk.edit.remove",
+                tooltip="Take the field in focus out of the edit (its records keep their value)"),
         Binding("escape", "cancel", "Cancel", id="ssui.bulk.edit.cancel"),
     ]
 
@@ -97,13 +100,15 @@ class BulkEditScreen(ModalScreen[dict[str, Any] | None]):
         self.fields: dict[str, Field] = {}
         self.controls: dict[str, Widget] = {}
         self.errors: dict[str, str] = {}
+        self._added = 0
 
     def compose(self) -> ComposeResult:
         noun = self.entity.plural.lower() if self.count != 1 else self.entity.label.lower()
         with Vertical(classes="dialog -wide", id="bulk-edit"):
             yield Static(data_text(f"Edit {self.count:,} {noun}"), classes="dialog-title")
             yield Static("Choose a field, then its value; each marked record gets every value"
-                         " set here. ctrl+s applies, esc cancels.", classes="dialog-text")
+                         " set here. ^r removes the field in focus, ^s applies, esc cancels.",
+                         classes="dialog-text")
             yield Select([(f.label, f.name) for f in self.offered], prompt="Add a field…",
                          id="bulk-field", compact=True)
             with VerticalScroll(id="bulk-body"):
@@ -132,17 +137,57 @@ class BulkEditScreen(ModalScreen[dict[str, Any] | None]):
         else:
             f = self.entity.field(name)
             self.fields[name] = f
-            control = self._control(f, f"v{len(self.fields)}")
+            self._added += 1  # ids are never reused: a removed field's widgets may linger
+            control = self._control(f, f"v{self._added}")
             self.controls[name] = control
             mark = " *" if f.required else ""
             pad = Static(id=f"{control.id}-pad", classes="field-pad")
             error = Static(id=f"{control.id}-error", classes="field-error")
             pad.display = error.display = False
             await self.query_one("#bulk-grid").mount_all([
-                Static(data_text(f"{f.label}{mark}"), classes="field-label"), control,
-                pad, error])
+                Static(data_text(f"{f.label}{mark}"), id=f"{control.id}-label",
+                       classes="field-label"), control, pad, error])
         control.focus()
+        self.refresh_bindings()
         return control
+
+    def field_in_focus(self) -> str | None:
+        """The field whose input holds the focus (or a part of it, as a Select's list)."""
+        node: DOMNode | None = self.focused
+        while node is not None and node is not self:
+            for name, control in self.controls.items():
+                if node is control:
+                    return name
+            node = node.parent
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "remove_field":
+            return self.field_in_focus() is not None
+        return True
+
+    async def action_remove_field(self) -> None:
+        """Take the field in focus out of the edit; the focus goes to the next one left."""
+        name = self.field_in_focus()
+        if name is None:
+            return
+        names = list(self.controls)
+        control = self.controls.pop(name)
+        del self.fields[name]
+        self.errors.pop(name, None)
+        wid = control.id
+        for part in (f"#{wid}-label", f"#{wid}-pad", f"#{wid}-error"):
+            await self.query_one(part).remove()
+        await control.remove()
+        left = [n for n in names if n in self.controls]
+        after = [n for n in names[names.index(name) + 1:] if n in self.controls]
+        if after or left:
+            self.controls[(after or left)[-1 if not after else 0]].focus()
+        else:
+            self.query_one("#bulk-field", Select).focus()
+        self.query_one("#bulk-banner", Static).update(
+            data_text(f"{self.entity.field(name).label} is no longer set."))
+        self.refresh_bindings()
 
     def _control(self, f: Field, wid: str) -> Widget:
         if f.kind is Kind.REFERENCE and f.ref is not None:
@@ -291,7 +336,7 @@ class BulkResultsScreen(ModalScreen[bool]):
         with Vertical(classes="dialog -wide", id="bulk-results"):
             yield Static(data_text(r.summary()), classes="dialog-title")
             with VerticalScroll(id="results-body"):
-                yield Static(data_text("\n".join(lines)), id="results-text")
+                yield Static(data_lines(lines), id="results-text")
             yield Static("f shows them in the list · esc closes", classes="dialog-text")
 
     def action_answer(self, yes: bool) -> None:

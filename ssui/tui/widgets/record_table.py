@@ -122,7 +122,7 @@ class RecordTable(ScrollView, can_focus=True):
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="ssui.table.page_up"),
         # Not space: in a list of records space marks the row (the browser's "Mark").
         Binding("pagedown,ctrl+f", "page_down", "Page down", show=False,
-                id="ssui.table.page_down", tooltip="A page down (space marks the row)"),
+                id="ssui.table.page_down"),
         Binding("home,g", "first", "First row", show=False, id="ssui.table.first"),
         Binding("end,G", "last", "Last row", show=False, id="ssui.table.last"),
         # Textual's own, named as ours are ("Page Left" read oddly beside "Page up").
