@@ -20,6 +20,10 @@ from ssui.mirror import MirrorStore, mirror_path
 from ssui.mirror.account import AccountMirror
 from ssui.mirror.scheduler import Budget
 
+# The longest one call of the app, `ssui watch` or `ssui sync` takes, every retry included:
+# the client's four tries of up to 30 s each, and the waits between them, fit inside it.
+CALL_DEADLINE = 150.0
+
 
 class AccountSession:
     """One account: its ``store``, and when live its ``connection``, ``client`` and ``mirror``.
@@ -59,8 +63,10 @@ class AccountSession:
         ``quota_share`` is the share of the daily quota background polling may use;
         ``store_path`` overrides where the mirror lives (default: the profile's data dir);
         ``consumer`` names whose place in the event log the mirror's listeners follow.
+        Every call ends within ``CALL_DEADLINE`` seconds, retries included: a server that
+        holds a connection open (or sends a byte now and then) never holds a watch or a save.
         """
-        client = open_client(connection, transport)
+        client = open_client(connection, transport, deadline=CALL_DEADLINE)
         store = MirrorStore(store_path or mirror_path(connection.name, connection.account_id))
         budget = Budget(daily_quota=client.quota.limit,
                         **({} if quota_share is None else {"daily_share": quota_share}))

@@ -14,6 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import settings
+
+# The property tests try the same examples on every run, so a run's verdict never depends on
+# luck; `pytest --hypothesis-profile=explore` tries new ones (and keeps what fails).
+settings.register_profile("default", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("default")
 
 if TYPE_CHECKING:
     from ssui.api import SharpSpringClient

@@ -247,6 +247,7 @@ async def sync(connection: Connection, full: bool,
             # Nobody waits on a sync the way they wait on a screen: ride out a longer outage
             # before giving up (the app keeps the client's own, quicker policy).
             session.client.retry = SYNC_RETRY
+            session.client.deadline = SYNC_DEADLINE
         try:
             prog = await _sync_in(session, mirror, engine, full, bar, waiting)
         except SharpSpringError as exc:
@@ -260,6 +261,9 @@ async def sync(connection: Connection, full: bool,
 SYNC_RETRY = RetryPolicy(max_attempts=8, base_delay=1.0, max_delay=30.0)
 """How `ssui sync` retries a failing call: 8 tries over a minute or two, not the 4 quick ones
 of the client's default."""
+SYNC_DEADLINE = 420.0
+"""The longest one call of `ssui sync` takes: its 8 tries of up to 30 s and the waits between
+them fit inside it."""
 
 
 def _stopped(exc: SharpSpringError, full: bool) -> str:

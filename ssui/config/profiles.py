@@ -23,7 +23,7 @@ from pydantic import SecretStr, ValidationError
 from ssui.config.errors import ConfigError
 from ssui.config.model import Connection, Profile, check_profile_name, describe_validation_error
 from ssui.config.paths import config_paths
-from ssui.config.toml_files import read_toml, write_toml
+from ssui.config.toml_files import read_toml, toml_key, write_toml
 
 # Keys of a profile's table that saving the connection again keeps: who the user is, and the
 # watch settings, saved views and columns (their own tables: ssui.config.watch, .views).
@@ -67,7 +67,7 @@ def saved_secret(name: str) -> SecretStr | None:
         return None
     secret = entry.get("secret_key")
     if not isinstance(secret, str) or not secret.strip():
-        raise ConfigError(f"{path}: [{name}] secret_key: must be a non-empty string")
+        raise ConfigError(f"{path}: [{toml_key(name)}] secret_key: must be a non-empty string")
     return SecretStr(secret.strip())
 
 
@@ -149,7 +149,7 @@ def read_config() -> ConfigFile:
         raise ConfigError(f"{path}: profiles: must be a table of [profiles.NAME] tables")
     profiles: dict[str, Profile] = {}
     for name, table in tables.items():
-        where = f"{path}: [profiles.{name}]"
+        where = f"{path}: [profiles.{toml_key(name)}]"
         if not isinstance(table, dict):
             raise ConfigError(f"{where}: must be a table")
         if "name" in table:
@@ -167,5 +167,6 @@ def _read_credentials(path: Path) -> dict[str, dict[str, Any]]:
     document = read_toml(path, private=True)
     for name, entry in document.items():
         if not isinstance(entry, dict):
-            raise ConfigError(f"{path}: {name}: must be a [{name}] table with a secret_key")
+            key = toml_key(name)
+            raise ConfigError(f"{path}: {key}: must be a [{key}] table with a secret_key")
     return document

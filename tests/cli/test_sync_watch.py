@@ -283,3 +283,39 @@ async def test_leads_a_full_copy_made_again_is_first_to_store_are_announced(
     store = MirrorStore(mirror_path("sbx", connection.account_id))
     assert len(store.events(kinds=["lead_created"], limit=10)) == 3
     store.close()
+
+
+class Holding(httpx.AsyncBaseTransport):
+    """The sandbox, until ``hold`` is set: then a request is taken and never answered (a
+    server that keeps the connection open, or sends a byte now and then)."""
+
+    def __init__(self, app: SandboxApp) -> None:
+        self.inner = httpx.ASGITransport(app=app)
+        self.hold = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.hold:
+            await asyncio.Event().wait()
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_server_that_never_answers_holds_no_watch_past_the_call_deadline(
+        sandbox: SandboxApp, connection: Connection, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ssui import session as session_module
+
+    holding = Holding(sandbox)
+    await sync(connection, full=False, transport=holding, out=io.StringIO())
+    monkeypatch.setattr(session_module, "CALL_DEADLINE", 0.5)
+    err = io.StringIO()
+    task = asyncio.create_task(watch(connection, ["leads"], None, True, 1, holding,
+                                     out=io.StringIO(), err=err, quota_share=1.0))
+    await asyncio.sleep(1.0)
+    holding.hold = True
+    try:
+        async with asyncio.timeout(30):
+            while "did not answer within 0.5 s" not in err.getvalue():
+                await asyncio.sleep(0.1)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert ": retrying (SharpSpring did not answer within 0.5 s" in err.getvalue()
