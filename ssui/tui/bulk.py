@@ -41,20 +41,27 @@ class BulkResult:
     noun: str  # "leads"
     done: list[int] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
+    # Records not sent: someone changed a field being set since the mirror's copy (or deleted
+    # the record), and the edit would overwrite what they did unseen. The error says what
+    # ("City is now 'Bergen'", "deleted on the server").
+    skipped: list[Failure] = field(default_factory=list)
     unknown: list[int] = field(default_factory=list)
     unknown_errors: list[str] = field(default_factory=list)
-    calls: int = 0
+    calls: int = 0  # the write calls
+    reads: int = 0  # the reads before them (a bulk edit checks each chunk first)
 
     @property
     def troubled(self) -> list[int]:
-        """The ids that failed or whose outcome is unknown."""
-        return [f.record_id for f in self.failed] + list(self.unknown)
+        """The ids that failed, were skipped, or whose outcome is unknown."""
+        return [f.record_id for f in (*self.failed, *self.skipped)] + list(self.unknown)
 
     def summary(self) -> str:
         """ "498 updated, 2 failed" (and "500 outcome unknown")."""
         parts = [f"{len(self.done):,} {self.verb}"]
         if self.failed:
             parts.append(f"{len(self.failed):,} failed")
+        if self.skipped:
+            parts.append(f"{len(self.skipped):,} not sent (changed on the server since)")
         if self.unknown:
             parts.append(f"{len(self.unknown):,} outcome unknown (not resent: check them "
                          "in SharpSpring)")
@@ -71,7 +78,13 @@ def _error_text(error: object) -> str:
 
 async def bulk_update(mirror: AccountMirror, key: str, ids: Sequence[int],
                       changes: Mapping[str, Any], noun: str) -> BulkResult:
-    """Set ``changes`` on every record of ``ids``: one update call per chunk.
+    """Set ``changes`` on every record of ``ids``: one read and one update call per chunk.
+
+    Each chunk is read from the server first. A record whose value of a field being set
+    differs there from the mirror's (the copy the user looked at), and from the new value, is
+    not sent: someone else changed it meanwhile, and the edit would overwrite that unseen
+    (the form's conflict rule, by value). Nor is a record gone from the server. Both are
+    reported as skipped, and the mirror takes the server's copies.
 
     The mirror takes the new values as soon as a chunk's answer says they were applied (the
     table shows them at once); the entity's sync stream is then made due, so the server's
@@ -79,9 +92,33 @@ async def bulk_update(mirror: AccountMirror, key: str, ids: Sequence[int],
     """
     result = BulkResult("updated", noun)
     store = mirror.store
-    for chunk in chunked(ids):
+    entity = store.entity(key)
+    for all_ids in chunked(ids):
+        known = store.get_many(key, all_ids)
+        try:
+            current = {r["id"]: r for r in await mirror.client.page(
+                key, where={"id": all_ids}, limit=len(all_ids))}
+        except SharpSpringError as exc:
+            result.failed.extend(Failure(i, f"not sent: could not read it first ({exc})")
+                                 for i in all_ids)
+            continue
+        result.reads += 1
+        chunk = []
+        for rid in all_ids:
+            why = _clash(entity, known.get(rid), current.get(rid), changes)
+            if why is None:
+                chunk.append(rid)
+            else:
+                result.skipped.append(Failure(rid, why))
+        gone = [i for i in all_ids if i not in current]
+        if current or gone:
+            with store.transaction():
+                store.upsert(key, list(current.values()))
+                store.delete(key, gone)
+            known = store.get_many(key, all_ids)
+        if not chunk:
+            continue
         result.calls += 1
-        known = store.get_many(key, chunk)
         try:
             answers = await mirror.client.update(key, [{**changes, "id": i} for i in chunk])
         except OutcomeUnknownError as exc:
@@ -149,6 +186,29 @@ async def add_to_list(mirror: AccountMirror, list_id: int, lead_ids: Sequence[in
     return await _each_chunk(BulkResult("added", noun), lead_ids, lambda chunk: (
         mirror.client.create("list_member",
                              [{"listID": list_id, "memberID": i} for i in chunk])))
+
+
+def _clash(entity: Any, mine: Mapping[str, Any] | None, theirs: Mapping[str, Any] | None,
+           changes: Mapping[str, Any]) -> str | None:
+    """Why one record is not sent ("City is now 'Bergen'"), or None to send it."""
+    if theirs is None:
+        return "deleted on the server"
+    if mine is None:
+        return None
+    changed = [f for f, v in changes.items() if not same_value(mine.get(f), theirs.get(f))
+               and not same_value(theirs.get(f), v)]
+    if not changed:
+        return None
+    return ", ".join(f"{_label(entity, f)} is now {_shown(theirs.get(f))}" for f in changed)
+
+
+def _label(entity: Any, name: str) -> str:
+    return str(entity.field(name).label) if entity.has_field(name) else name
+
+
+def _shown(value: Any) -> str:
+    return "empty" if value in (None, "") else repr(value) if isinstance(value, str) else str(
+        value)
 
 
 def _already(error: object, record: Mapping[str, Any] | None,

@@ -39,10 +39,14 @@ class Wire(httpx.AsyncBaseTransport):
         self.calls: Counter[str] = Counter()
         self.lose: tuple[str, int] | None = None
         self.answered: dict[str, float] = {}  # method -> perf_counter of its last answer
+        # method -> what someone else does on the server just before that call arrives
+        self.before: dict[str, Callable[[], None]] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         method = json.loads(request.content or b"{}").get("method")
         self.calls[method] += 1
+        if method in self.before:
+            self.before.pop(method)()
         response = await self.inner.handle_async_request(request)
         if self.lose is not None and self.lose == (method, self.calls[method]):
             raise httpx.RemoteProtocolError("Server disconnected without sending a response")
@@ -328,8 +332,12 @@ async def test_bulk_edit_reports_each_failure_and_r_lists_them(account: Account)
         await settle(pilot)
         b = browser(app, "account")
         ids = await mark_rows(pilot, 3, "account")
-        with account.sandbox.store.transaction():  # gone from the server
-            account.sandbox.store.delete("account", "id = ?", [ids[1]])
+
+        def delete_one() -> None:  # between the check and the update: the update fails
+            with account.sandbox.store.transaction():
+                account.sandbox.store.delete("account", "id = ?", [ids[1]])
+
+        account.wire.before["updateAccounts"] = delete_one
         await bulk_edit(pilot, app, {"billingCity": "Partway"})
         assert account.wire.calls["updateAccounts"] == 1
         assert any("2 updated, 1 failed: R opens the failures" in t for t in toasts(app))
@@ -347,6 +355,40 @@ async def test_bulk_edit_reports_each_failure_and_r_lists_them(account: Account)
         await settle(pilot)
         assert b.count == 1 and (b.table.highlighted or {}).get("id") == ids[1]
         assert "1 not updated" in b.state.filters[0].label
+
+
+async def test_bulk_edit_sends_nothing_over_what_someone_changed_since_and_says_so(
+        account: Account) -> None:
+    app = account.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        ids = await mark_rows(pilot, 4)
+        b = browser(app)
+        shown = b.count
+        server = account.sandbox.store
+        with server.transaction():  # meanwhile, someone else in SharpSpring:
+            server.db.execute('UPDATE lead SET city = ? WHERE id = ?', ("Bergen", ids[1]))
+            server.db.execute('UPDATE lead SET title = ? WHERE id = ?', ("CEO", ids[2]))
+            server.delete("lead", "id = ?", [ids[3]])
+        await bulk_edit(pilot, app, {"city": "Oslo"})
+        # One read, then one update of the two that are as the user saw them.
+        assert account.wire.calls["updateLeads"] == 1 and account.wire.calls["getLeads"] == 1
+        assert [(server.get("lead", i) or {}).get("city") for i in ids[:3]] == [
+            "Oslo", "Bergen", "Oslo"]  # another field changed is no clash
+        assert any("2 updated, 2 not sent (changed on the server since): R opens the"
+                   " failures" in t for t in toasts(app))
+        # The list shows the server's copies: their city, and the deleted lead gone.
+        assert account.store.get("lead", ids[1])["city"] == "Bergen"  # type: ignore[index]
+        assert account.store.get("lead", ids[3]) is None
+        assert b.count == shown - 1
+        await pilot.press("R")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BulkResultsScreen)
+        assert [f.record_id for f in screen.result.skipped] == [ids[1], ids[3]]
+        text = str(screen.query_one("#results-text").render())
+        assert f"#{ids[1]}" in text and "City is now 'Bergen'" in text
+        assert f"#{ids[3]}" in text and "deleted on the server" in text
 
 
 async def test_an_outcome_unknown_chunk_is_reported_as_such_and_never_resent(

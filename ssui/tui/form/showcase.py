@@ -47,16 +47,18 @@ def delete_dialog(store: MirrorStore, record: dict[str, Any]) -> ConfirmDelete:
 
 
 def bulk_results(store: MirrorStore) -> Any:
-    """The results of a bulk edit of 500 leads, two of which someone deleted meanwhile, as
-    the update's answers report them."""
+    """The results of a bulk edit of 500 leads' status: two changed by someone else since
+    (not sent), one deleted between the check and the update (failed)."""
     from ssui.tui.screens.bulk import BulkResultsScreen
 
     ids = [r["id"] for r in store.page(Query("lead", limit=500))]
-    gone = ids[3], ids[17]
-    result = BulkResult("updated", "leads", done=[i for i in ids if i not in gone], calls=1,
-                        failed=[Failure(i, f"SharpSpring error 302: no lead with id {i}")
-                                for i in gone])
+    failed, skipped = ids[3], (ids[17], ids[40])
+    result = BulkResult(
+        "updated", "leads", done=[i for i in ids if i not in (failed, *skipped)], calls=1,
+        reads=1, failed=[Failure(failed, f"SharpSpring error 302: no lead with id {failed}")],
+        skipped=[Failure(i, f"Status is now {status!r}")
+                 for i, status in zip(skipped, ("customer", "contact"), strict=True)])
     entity = store.entity("lead")
     names = {i: printable(entity.display_name(r))
-             for i, r in store.get_many("lead", list(gone)).items()}
+             for i, r in store.get_many("lead", [failed, *skipped]).items()}
     return BulkResultsScreen(result, names)

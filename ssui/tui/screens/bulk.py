@@ -329,6 +329,16 @@ class BulkResultsScreen(ModalScreen[bool]):
             lines.append(f"#{f.record_id} {self.names.get(f.record_id, '')}: {f.error}")
         if len(r.failed) > self.SHOWN:
             lines.append(f"… and {len(r.failed) - self.SHOWN:,} more failed")
+        if r.skipped:
+            if lines:
+                lines.append("")
+            lines.append(f"Not sent: {len(r.skipped):,} changed on the server since your copy"
+                         " (the list shows them as they are now; mark them again to set them"
+                         " anyway):")
+            for f in r.skipped[:self.SHOWN]:
+                lines.append(f"#{f.record_id} {self.names.get(f.record_id, '')}: {f.error}")
+            if len(r.skipped) > self.SHOWN:
+                lines.append(f"… and {len(r.skipped) - self.SHOWN:,} more")
         if r.unknown:
             lines.append("")
             lines.append(f"Outcome unknown for {len(r.unknown):,} (not resent):")

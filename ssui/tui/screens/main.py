@@ -453,7 +453,7 @@ class MainScreen(Screen[None]):
         if result is None or not result.troubled:
             return
         entity = browser.entity
-        found = self.store.get_many(entity.key, result.troubled[:BulkResultsScreen.SHOWN])
+        found = self.store.get_many(entity.key, result.troubled)
         names = {i: printable(entity.display_name(r)) for i, r in found.items()}
 
         def closed(show: bool | None) -> None:
