@@ -50,6 +50,19 @@ def local_time(value: datetime) -> datetime:
     return value.astimezone()
 
 
+# A date-time column too narrow for "2026-10-06 18:23" shows the date alone: a table short of
+# room gives up the time of day before it cuts names.
+DATE_ONLY = 10
+
+
+def date_part(text: str, width: int) -> str:
+    """A date-time cell's text for a column ``width`` wide: the date alone when the whole
+    does not fit (and the text is one of ours, "YYYY-MM-DD HH:MM")."""
+    if width < len(text) and width >= DATE_ONLY and text[4:5] == "-" and text[10:11] == " ":
+        return text[:DATE_ONLY]
+    return text
+
+
 def format_datetime(value: datetime, *, seconds: bool = False) -> str:
     return local_time(value).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 

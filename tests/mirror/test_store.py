@@ -66,6 +66,26 @@ def test_filters_by_owner_and_by_email_list(store: MirrorStore) -> None:
     assert store.count(Query("lead", filters=(Filter("emailAddress", "in", []),))) == 0
 
 
+@pytest.mark.parametrize("search", ["a", "ka", "kamur", "ada eri", "ø", "@wonka"])
+def test_a_search_window_in_id_order_is_the_window_of_all_its_matches(search: str) -> None:
+    # A search alone is paged straight off the index; it must be the very window the
+    # general path (with a filter every lead passes) gives, both ways, at any offset.
+    from ssui.tui.sample import SampleSize, fill
+
+    store = MirrorStore()
+    fill(store, SampleSize(leads=3_000, accounts=60, campaigns=4, opportunities=120))
+    everyone = (Filter("id", ">=", 0),)
+    for descending in (False, True):
+        whole = [r["id"] for r in store.page(Query("lead", everyone, search,
+                                                   descending=descending, limit=10**6))]
+        assert whole and len(whole) == store.count(Query("lead", search=search))
+        for offset in (0, 7, len(whole) // 2, len(whole) - 3):
+            window = store.page(Query("lead", search=search, descending=descending,
+                                      offset=offset, limit=100))
+            assert [r["id"] for r in window] == whole[offset:offset + 100]
+    store.close()
+
+
 def test_count_is_honest_whatever_the_window(store: MirrorStore) -> None:
     q = Query("lead", offset=2, limit=1)
     assert len(store.page(q)) == 1

@@ -305,13 +305,18 @@ async def test_at_120_columns_company_owner_and_status_read_whole(
             record = b.table.record_at(row) or {}
             assert shown["companyName"] == record["companyName"]
             assert shown["city"] == record["city"]
-            # 119 cells cannot hold ten columns whole: the widest give way a little each,
-            # none is cut to a few letters (Owner was "Sof…" while Status had 14).
-            assert len(shown["ownerID"].rstrip("…")) >= 8
-            assert shown["updateTimestamp"].startswith("20") and len(
-                shown["updateTimestamp"]) == 16
+            # 119 cells cannot hold ten columns whole: Updated gives up its time of day
+            # first, then the widest (the email) gives way; none is cut to a few letters
+            # (Owner was "Sof…" while Status had 14).
+            assert shown["ownerID"] == b.resolver.name("user_profile", record["ownerID"])
+            status = shown["leadStatus"]
+            assert status == record["leadStatus"] or (
+                len(status) >= 12 and record["leadStatus"].startswith(status.rstrip("…")))
+            assert shown["updateTimestamp"] == record["updateTimestamp"].astimezone(
+                ).strftime("%Y-%m-%d")
         width = {c.name: c.width for c in b.table.columns}
-        assert width["emailAddress"] >= 24 and width["companyName"] >= width["leadStatus"]
+        # Status is never wider than its longest value ("contactWithOpp").
+        assert width["emailAddress"] >= 24 and width["leadStatus"] <= len("contactWithOpp")
 
 
 async def test_with_the_detail_open_email_and_updated_stay_whole(make_app: AppMaker) -> None:

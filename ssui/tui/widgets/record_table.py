@@ -25,10 +25,12 @@ from textual.strip import Strip
 
 from ssui.entities import Entity, Field, Kind
 from ssui.tui.format import (
+    DATE_ONLY,
     GROWS,
     Resolver,
     cell_text,
     column_width,
+    date_part,
     fit,
     format_value,
     min_width,
@@ -415,6 +417,8 @@ class RecordTable(ScrollView, can_focus=True):
             want = min(want, MAX_GROW)
             if f.kind is Kind.ENUM and self._need is not None:
                 floor = max(3, self._usual[i], min(len(f.label), 6))
+            elif f.kind is Kind.DATETIME:
+                floor = min(want, max(DATE_ONLY, len(f.label)))
             elif f.kind not in GROWS:
                 floor = want
             elif f.format == "email":
@@ -439,15 +443,12 @@ class RecordTable(ScrollView, can_focus=True):
         pads = 2 * PAD * len(widths)
         growable = [i for i, f in enumerate(self._fields) if f.kind in GROWS]
         spare = width - sum(widths) - pads
-        if spare > 0:
-            while spare and growable:
-                room = [i for i in growable if widths[i] < MAX_GROW]
-                if not room:
-                    break
-                i = min(room, key=lambda i: (widths[i] / max(wants[i], 1), i))
-                widths[i] += 1
-                spare -= 1
-        elif spare < 0 and sum(floors) + pads <= width:
+        if spare < 0 and sum(floors) + pads <= width:
+            # Date-times give up their time of day first (all of it: a cut time says nothing).
+            for i, f in enumerate(self._fields):
+                if spare < 0 and f.kind is Kind.DATETIME and widths[i] > floors[i]:
+                    spare += widths[i] - floors[i]
+                    widths[i] = floors[i]
             shrinkable = [i for i, f in enumerate(self._fields)
                           if f.kind in GROWS or f.kind is Kind.ENUM]
             while spare < 0:
@@ -455,6 +456,14 @@ class RecordTable(ScrollView, can_focus=True):
                         key=lambda i: (widths[i], -i))
                 widths[i] -= 1
                 spare += 1
+        # What is left over goes to the text columns, the ones cut most first.
+        while spare > 0 and growable:
+            room = [i for i in growable if widths[i] < MAX_GROW]
+            if not room:
+                break
+            i = min(room, key=lambda i: (widths[i] / max(wants[i], 1), i))
+            widths[i] += 1
+            spare -= 1
         self.columns = [Column(f, w) for f, w in zip(self._fields, widths, strict=True)]
         identity = {"id", *self.entity.name_fields}
         frozen = 0
@@ -574,6 +583,8 @@ class RecordTable(ScrollView, can_focus=True):
         for i in shown:
             column = self.columns[i]
             text = row.cells[i] if row else ("…" if i == 0 else "")
+            if column.field.kind is Kind.DATETIME:
+                text = date_part(text, column.width)
             cell = fit(text, column.width, right=column.right, centred=column.centred)
             style = line
             if column.name == "id":
