@@ -19,6 +19,7 @@ from ssui.mirror import MirrorStore
 from ssui.session import AccountSession
 from ssui.tui.app import SsuiApp
 from ssui.tui.form import showcase
+from ssui.tui.screens.bulk import showcase_results
 
 from .helpers import settle
 
@@ -170,4 +171,4 @@ def test_the_delete_confirmation(snap_compare: Compare, make_app: AppMaker) -> N
 
 def test_a_bulk_edit_result_with_its_failures(snap_compare: Compare,
                                                make_app: AppMaker) -> None:
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=push(showcase.bulk_results))
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=push(showcase_results))

@@ -1,5 +1,5 @@
-"""The form's (and the bulk edit's) screens on a store with no live connection: for
-screenshots, snapshots and the form benchmark, which show and time them without saving."""
+"""The form's screens on a store with no live connection: for screenshots, snapshots and the
+form benchmark, which show and time the form without saving anything."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from typing import Any, cast
 
 from ssui.mirror import MirrorStore, Query
 from ssui.mirror.account import AccountMirror, Clash
-from ssui.text import printable
-from ssui.tui.bulk import BulkResult, Failure
 from ssui.tui.form.dialogs import ConfirmDelete, ConflictScreen
 from ssui.tui.form.screen import RecordForm, record_title
 from ssui.tui.format import format_value
@@ -45,20 +43,3 @@ def conflict_dialog(store: MirrorStore, record: dict[str, Any]) -> ConflictScree
 def delete_dialog(store: MirrorStore, record: dict[str, Any]) -> ConfirmDelete:
     return ConfirmDelete(record_title(store.entity("lead"), record))
 
-
-def bulk_results(store: MirrorStore) -> Any:
-    """The results of a bulk edit of 500 leads' status: two changed by someone else since
-    (not sent), one deleted between the check and the update (failed)."""
-    from ssui.tui.screens.bulk import BulkResultsScreen
-
-    ids = [r["id"] for r in store.page(Query("lead", limit=500))]
-    failed, skipped = ids[3], (ids[17], ids[40])
-    result = BulkResult(
-        "updated", "leads", done=[i for i in ids if i not in (failed, *skipped)], calls=1,
-        reads=1, failed=[Failure(failed, f"SharpSpring error 302: no lead with id {failed}")],
-        skipped=[Failure(i, f"Status is now {status!r}")
-                 for i, status in zip(skipped, ("customer", "contact"), strict=True)])
-    entity = store.entity("lead")
-    names = {i: printable(entity.display_name(r))
-             for i, r in store.get_many("lead", [failed, *skipped]).items()}
-    return BulkResultsScreen(result, names)

@@ -21,10 +21,10 @@ from textual.widgets.option_list import Option
 
 from ssui.api.errors import SharpSpringError
 from ssui.entities import Entity, Field, Kind
-from ssui.mirror import MirrorStore
+from ssui.mirror import MirrorStore, Query
 from ssui.mirror.account import AccountMirror
 from ssui.text import printable
-from ssui.tui.bulk import BulkResult, active_lists
+from ssui.tui.bulk import BulkResult, Failure, active_lists
 from ssui.tui.data_text import data_lines, data_text
 from ssui.tui.form.inputs import ReferenceInput, control_value
 from ssui.tui.form.values import Invalid
@@ -351,3 +351,20 @@ class BulkResultsScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def showcase_results(store: MirrorStore) -> BulkResultsScreen:
+    """For snapshots and screenshots (no live connection): the results of a bulk edit of
+    500 leads' status, two changed by someone else since (not sent), one deleted between the
+    check and the update (failed)."""
+    ids = [r["id"] for r in store.page(Query("lead", limit=500))]
+    failed, skipped = ids[3], (ids[17], ids[40])
+    result = BulkResult(
+        "updated", "leads", done=[i for i in ids if i not in (failed, *skipped)], calls=1,
+        reads=1, failed=[Failure(failed, f"SharpSpring error 302: no lead with id {failed}")],
+        skipped=[Failure(i, f"Status is now {status!r}")
+                 for i, status in zip(skipped, ("customer", "contact"), strict=True)])
+    entity = store.entity("lead")
+    names = {i: printable(entity.display_name(r))
+             for i, r in store.get_many("lead", [failed, *skipped]).items()}
+    return BulkResultsScreen(result, names)
