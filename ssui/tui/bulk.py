@@ -110,32 +110,21 @@ async def bulk_update(mirror: AccountMirror, key: str, ids: Sequence[int],
                 chunk.append(rid)
             else:
                 result.skipped.append(Failure(rid, why))
-        gone = [i for i in all_ids if i not in current]
-        if current or gone:
-            with store.transaction():
-                store.upsert(key, list(current.values()))
-                store.delete(key, gone)
-            known = store.get_many(key, all_ids)
-        if not chunk:
-            continue
-        result.calls += 1
-        try:
-            answers = await mirror.client.update(key, [{**changes, "id": i} for i in chunk])
-        except OutcomeUnknownError as exc:
-            result.unknown.extend(chunk)
-            result.unknown_errors.append(str(exc))
-            continue
-        except SharpSpringError as exc:
-            result.failed.extend(Failure(i, str(exc)) for i in chunk)
+        with store.transaction():  # the list shows the server's copies, the gone ones gone
+            store.upsert(key, list(current.values()))
+            store.delete(key, [i for i in all_ids if i not in current])
+        answers = await _send(result, chunk, lambda chunk: mirror.client.update(
+            key, [{**changes, "id": i} for i in chunk])) if chunk else None
+        if answers is None:
             continue
         ok: list[int] = []
         for answer, rid in zip(answers, chunk, strict=True):
-            if answer.success or _already(answer.error, known.get(rid), changes):
+            if answer.success or _already(answer.error, current.get(rid), changes):
                 ok.append(rid)
             else:
                 result.failed.append(Failure(rid, _error_text(answer.error)))
         if ok:
-            store.upsert(key, [{**known.get(i, {}), **changes, "id": i} for i in ok])
+            store.upsert(key, [{**current.get(i, {}), **changes, "id": i} for i in ok])
             result.done.extend(ok)
     _sync_soon(mirror, key)
     return result
@@ -149,15 +138,8 @@ async def _each_chunk(result: BulkResult, ids: Sequence[int],
     failed whole fails each of its records.
     """
     for chunk in chunked(ids):
-        result.calls += 1
-        try:
-            answers = await send(list(chunk))
-        except OutcomeUnknownError as exc:
-            result.unknown.extend(chunk)
-            result.unknown_errors.append(str(exc))
-            continue
-        except SharpSpringError as exc:
-            result.failed.extend(Failure(i, str(exc)) for i in chunk)
+        answers = await _send(result, chunk, send)
+        if answers is None:
             continue
         for answer, rid in zip(answers, chunk, strict=True):
             if answer.success:
@@ -165,6 +147,21 @@ async def _each_chunk(result: BulkResult, ids: Sequence[int],
             else:
                 result.failed.append(Failure(rid, _error_text(answer.error)))
     return result
+
+
+async def _send(result: BulkResult, chunk: list[int],
+                send: Callable[[list[int]], Awaitable[Sequence[Any]]]) -> Sequence[Any] | None:
+    """One write call for ``chunk``: its per-record answers, or None when the call as a whole
+    failed (each record failed) or its answer was lost (each record's outcome unknown)."""
+    result.calls += 1
+    try:
+        return await send(chunk)
+    except OutcomeUnknownError as exc:
+        result.unknown.extend(chunk)
+        result.unknown_errors.append(str(exc))
+    except SharpSpringError as exc:
+        result.failed.extend(Failure(i, str(exc)) for i in chunk)
+    return None
 
 
 async def bulk_delete(mirror: AccountMirror, key: str, ids: Sequence[int],
