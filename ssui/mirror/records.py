@@ -164,10 +164,51 @@ class StoreRecords(StoreTables):
             return self._select(q.entity, f"WHERE id IN ({window})", tuple(found[1]),
                                 f"ORDER BY id {direction}")
         where, args = self._where(q)
-        order = f"ORDER BY {quote(q.sort)} {direction}, id {direction}" if (
-            q.sort and e.has_field(q.sort)) else f"ORDER BY id {direction}"
         return self._select(q.entity, where, tuple(args),
-                            f"{order} LIMIT {int(q.limit)} OFFSET {int(q.offset)}")
+                            f"{self._order(q)} LIMIT {int(q.limit)} OFFSET {int(q.offset)}")
+
+    def ordered_ids(self, q: Query, cap: int) -> tuple[list[int], bool]:
+        """The ids of a query's first ``cap`` rows in its order (``page``'s), and whether
+        they are all its rows.
+
+        One pass gives a filtered view's count and its order: at 100,000 leads a filter
+        matching 4,000 of them takes about 10 ms for both, where a count and a sorted page
+        took 9 ms each. The rows of any window are then read by id.
+        """
+        where, args = self._where(q)
+        with self._lock:
+            ids = [r[0] for r in self._db.execute(
+                f"SELECT id FROM {table(q.entity)} {where} {self._order(q)}"
+                f" LIMIT {int(cap) + 1}", args)]
+        return ids[:cap], len(ids) <= cap
+
+    def reads_twice(self, q: Query) -> bool:
+        """True when counting a filtered query and sorting its first page would each read
+        every matching row (SQLite's plans say so: the count reads the table, not only an
+        index, and the page sorts its matches in a temporary tree). Its ids in order, read
+        once, then serve both (``ordered_ids``).
+
+        Otherwise the two are cheap on their own, and reading every id would cost more: a
+        count kept in one index, or a page read off the sort column's index that stops
+        after a hundred rows.
+        """
+        if not q.filters:
+            return False  # a search alone is counted in its own index
+        where, args = self._where(q)
+        name = table(q.entity)
+        with self._lock:
+            def plan(sql: str) -> list[str]:
+                return [str(r[3]) for r in self._db.execute("EXPLAIN QUERY PLAN " + sql, args)]
+            count = plan(f"SELECT count(*) FROM {name} {where}")
+            page = plan(f"SELECT id FROM {name} {where} {self._order(q)} LIMIT 100")
+        return (not any("COVERING INDEX" in step for step in count)
+                and any("TEMP B-TREE FOR ORDER BY" in step for step in page))
+
+    def _order(self, q: Query) -> str:
+        direction = "DESC" if q.descending else "ASC"
+        if q.sort and self._entities[q.entity].has_field(q.sort):
+            return f"ORDER BY {quote(q.sort)} {direction}, id {direction}"
+        return f"ORDER BY id {direction}"
 
     def count(self, q: Query) -> int:
         """How many rows match a query, whatever window is in view."""

@@ -7,28 +7,66 @@ from typing import Any
 
 from ssui.mirror import Filter, MirrorStore, Query
 
+#: A filtered view of up to this many rows is read once in order (ids only), which gives its
+#: count and every window of it; a bigger one reads its first this many that way.
+ORDER_CAP = 50_000
+_NO_ORDER: tuple[list[int], bool] = ([], False)
+
 
 class MirrorRows:
-    """A table's row source over one mirror query (entity, filters, search, sort)."""
+    """A table's row source over one mirror query (entity, filters, search, sort).
+
+    A filtered view whose count and sorted page would each read all its rows
+    (``MirrorStore.reads_twice``) reads its ids in order first, in one pass: its count,
+    the windows the user scrolls to and where a record sits then cost no more queries. The
+    ids are the order as read; the rows are read again by id, so they are current, and a
+    window with a record deleted since is read the long way.
+    """
 
     def __init__(self, store: MirrorStore, query: Query) -> None:
         self.store = store
         self.query = replace(query, offset=0)
+        self._order: tuple[list[int], bool] | None = None
+        self._places: dict[int, int] | None = None
+
+    def _ordered(self) -> tuple[list[int], bool] | None:
+        if self._order is None:
+            q = self.query
+            self._order = self.store.ordered_ids(q, ORDER_CAP) if (
+                self.store.reads_twice(q)) else _NO_ORDER
+        return None if self._order is _NO_ORDER else self._order
 
     def count(self) -> int:
+        order = self._ordered()
+        if order is not None and order[1]:
+            return len(order[0])
         return self.store.count(self.query)
 
     def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        order = self._ordered()
+        if order is not None and (order[1] or offset + limit <= len(order[0])):
+            ids = order[0][offset:offset + limit]
+            found = self.store.get_many(self.query.entity, ids)
+            if len(found) == len(ids):
+                return [found[i] for i in ids]
         return self.store.page(replace(self.query, offset=offset, limit=limit))
 
     def index_of(self, record: dict[str, Any]) -> int | None:
         """Where ``record`` now sits in this query's order, or None if it no longer matches.
 
-        Counted in SQL (rows that sort before it), so it stays fast at 100,000 rows: the same
-        order as ``MirrorStore.page`` (sort column, then id; NULLs first ascending).
+        Looked up in the ids read in order when they hold it; otherwise counted in SQL (rows
+        that sort before it), so it stays fast at 100,000 rows: the same order as
+        ``MirrorStore.page`` (sort column, then id; NULLs first ascending).
         """
-        q = self.query
         rid = record.get("id")
+        order = self._ordered()
+        if order is not None and rid is not None:
+            if self._places is None:
+                self._places = {r: i for i, r in enumerate(order[0])}
+            place = self._places.get(int(rid))
+            if place is not None or order[1]:
+                return place
+        q = self.query
         if rid is None:
             return None
         if self.store.count(self._with(Filter("id", "=", rid))) == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -66,3 +67,47 @@ def test_an_owner_synced_after_its_first_lookup_gets_its_name() -> None:
     assert names(owner, 42) == "#42"  # the user profile is not in the mirror yet
     store.upsert("user_profile", [{"id": 42, "displayName": "Maya Lind"}])
     assert names(owner, 42) == "Maya Lind"
+
+
+@pytest.mark.parametrize("cap", [50_000, 4])
+@pytest.mark.parametrize("query", [
+    Query("lead", filters=(Filter("leadStatus", "=", "open"),), sort="lastName"),
+    Query("lead", filters=(Filter("leadScore", ">=", 40),), sort="leadScore", descending=True),
+    Query("lead", filters=(Filter("ownerID", "in", (1, 2)),)),
+    Query("lead", search="ada", sort="updateTimestamp"),
+    Query("lead", search="ada", filters=(Filter("active", "=", True),), sort="city"),
+])
+def test_a_filtered_view_read_in_order_once_shows_what_the_store_pages(
+        store: MirrorStore, monkeypatch: pytest.MonkeyPatch, query: Query, cap: int) -> None:
+    """The count, every window and every record's place, whether the ids read in order
+    hold the whole view or only its start (a bigger view than the cap)."""
+    monkeypatch.setattr("ssui.tui.rows.ORDER_CAP", cap)
+    rows = MirrorRows(store, query)
+    everything = store.page(replace(query, limit=10_000))
+    assert len(everything) > cap or cap > 4  # the small cap leaves most of the view out
+    assert rows.count() == store.count(query) == len(everything)
+    for offset in (0, 3, 8, 15, len(everything) - 5):
+        assert rows.rows(offset, 5) == everything[offset:offset + 5]
+    for i in range(0, len(everything), 5):
+        assert rows.index_of(everything[i]) == i
+
+
+def test_a_record_deleted_after_the_view_was_read_leaves_no_gap(store: MirrorStore) -> None:
+    query = Query("lead", filters=(Filter("leadStatus", "=", "open"),), sort="lastName")
+    rows = MirrorRows(store, query)
+    first = rows.rows(0, 10)
+    store.delete("lead", [first[3]["id"]])
+    assert rows.rows(0, 10) == store.page(replace(query, limit=10))
+    assert first[3]["id"] not in [r["id"] for r in rows.rows(0, 10)]
+
+
+def test_a_view_is_read_in_order_once_only_where_its_count_and_page_read_every_row(
+        store: MirrorStore) -> None:
+    several = (Filter("leadStatus", "=", "open"), Filter("ownerID", "=", 2))
+    # Counting reads the rows (two filters, no one index holds both) and the page sorts
+    # every match: one pass serves both.
+    assert store.reads_twice(Query("lead", filters=several, sort="lastName"))
+    # In id order the page stops after its rows; one filter is counted in its index.
+    assert not store.reads_twice(Query("lead", filters=several))
+    assert not store.reads_twice(Query("lead", filters=several[:1], sort="lastName"))
+    assert not store.reads_twice(Query("lead", search="ada", sort="lastName"))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
@@ -206,7 +207,9 @@ class EntityBrowser(Widget):
         self._version = 0
         self._shown: tuple[str, str, str, bool] | None = None
         self._read_seconds = 0.0
-        self._had_record = False
+        self._offered: tuple[bool | None, ...] = ()
+        self._actions = tuple(parse_action(b.action)[1:] for bs in
+                              self._bindings.key_to_bindings.values() for b in bs)
         self._quiet_version: int | None = None
         # Ids of the marked records; the table draws them (it shares this set).
         self.marks: set[int] = set()
@@ -344,9 +347,18 @@ class EntityBrowser(Widget):
 
     def _bindings_follow_cursor(self) -> None:
         """Edit and Delete show while a record is at the cursor (checked only on a change)."""
-        has = self.table.highlighted is not None
-        if has != self._had_record:
-            self._had_record = has
+        self._refresh_keys()
+
+    def _refresh_keys(self) -> None:
+        """Show the keys that work now, when that changed since last time.
+
+        Textual's footer rebuilds all its keys on every ``refresh_bindings`` (about 8 ms of a
+        frame), so it is called only when ``check_action`` answers differently for one of
+        this browser's keys: a second filter, a sort or the hundredth mark changes nothing.
+        """
+        offered = tuple(self.check_action(name, params) for name, params in self._actions)
+        if offered != self._offered:
+            self._offered = offered
             self.refresh_bindings()
 
     def _failed(self, failed: TaskFailed) -> None:
@@ -466,7 +478,7 @@ class EntityBrowser(Widget):
         self.new_rows = 0
         keep = self.table.highlighted if keep_record else None
         self.reload(keep=keep, cursor=0, interactive=True)
-        self.refresh_bindings()  # "Clear filters" shows only while a filter is set
+        self._refresh_keys()  # "Clear filters" shows only while a filter is set
         self._show_status()
 
     def open_record(self, record_id: int) -> bool:
@@ -481,7 +493,7 @@ class EntityBrowser(Widget):
             self.search_input.value = ""
             self._show_search(False)
             self.state = replace(self.state, search="", filters=())
-            self.refresh_bindings()
+            self._refresh_keys()
         self.new_rows = 0
         self.reload(keep=record, interactive=True)
         self.detail_open = True
@@ -509,7 +521,7 @@ class EntityBrowser(Widget):
         self.detail_open = place.detail_open
         if place.detail_open and record is not None:
             self.detail.show(self.entity, record)
-        self.refresh_bindings()
+        self._refresh_keys()
         self._show_status()
         self.focus_table()
         # The tab is shown again only now: once it has its size, the row goes back in place.
@@ -622,7 +634,7 @@ class EntityBrowser(Widget):
 
     def _marks_changed(self, record_id: int | None = None) -> None:
         self.table.marks_changed(record_id)
-        self.refresh_bindings()
+        self._refresh_keys()
         self._show_status()
 
     def action_mark(self) -> None:
@@ -685,7 +697,7 @@ class EntityBrowser(Widget):
         if result.verb == "deleted":
             self.marks.difference_update(result.done)
         self.table.marks_changed()
-        self.refresh_bindings()
+        self._refresh_keys()
         self.reload(keep=self.table.highlighted, cursor=self.table.cursor_row,
                     keep_screen_row=True)
 
