@@ -151,3 +151,17 @@ async def test_the_first_run_connects_then_browses_the_synced_account(
         await pilot.pause()
         assert leads.total == 10  # the sandbox's 10 seeded leads (inactive ones hidden)
     assert (tmp_path / "data" / "mirrors").exists()
+
+
+async def test_the_dialog_fits_80x24_with_its_buttons_in_reach() -> None:
+    screen = ConnectScreen()
+    app = Host(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        box = screen.query_one("#connect-scroll").region
+        assert box.x >= 0 and box.right <= 80  # its right border shows
+        button = screen.query_one("#connect")
+        button.focus()  # Tab from the last field gets here; the form scrolls to show it
+        await pilot.pause()
+        await pilot.pause()
+        assert button.region.y + button.region.height <= 24 and button.region.right <= 80
