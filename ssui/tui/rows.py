@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cached_property
 from typing import Any
 
 from ssui.mirror import Filter, MirrorStore, Query
@@ -10,7 +11,6 @@ from ssui.mirror import Filter, MirrorStore, Query
 #: A filtered view of up to this many rows is read once in order (ids only), which gives its
 #: count and every window of it; a bigger one reads its first this many that way.
 ORDER_CAP = 50_000
-_NO_ORDER: tuple[list[int], bool] = ([], False)
 
 
 class MirrorRows:
@@ -26,24 +26,25 @@ class MirrorRows:
     def __init__(self, store: MirrorStore, query: Query) -> None:
         self.store = store
         self.query = replace(query, offset=0)
-        self._order: tuple[list[int], bool] | None = None
-        self._places: dict[int, int] | None = None
 
+    @cached_property
     def _ordered(self) -> tuple[list[int], bool] | None:
-        if self._order is None:
-            q = self.query
-            self._order = self.store.ordered_ids(q, ORDER_CAP) if (
-                self.store.reads_twice(q)) else _NO_ORDER
-        return None if self._order is _NO_ORDER else self._order
+        """The view's ids in order and whether that is all of them, where it pays."""
+        q = self.query
+        return self.store.ordered_ids(q, ORDER_CAP) if self.store.reads_twice(q) else None
+
+    @cached_property
+    def _places(self) -> dict[int, int]:
+        return {r: i for i, r in enumerate(self._ordered[0] if self._ordered else ())}
 
     def count(self) -> int:
-        order = self._ordered()
+        order = self._ordered
         if order is not None and order[1]:
             return len(order[0])
         return self.store.count(self.query)
 
     def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
-        order = self._ordered()
+        order = self._ordered
         if order is not None and (order[1] or offset + limit <= len(order[0])):
             ids = order[0][offset:offset + limit]
             found = self.store.get_many(self.query.entity, ids)
@@ -59,10 +60,8 @@ class MirrorRows:
         ``MirrorStore.page`` (sort column, then id; NULLs first ascending).
         """
         rid = record.get("id")
-        order = self._ordered()
+        order = self._ordered
         if order is not None and rid is not None:
-            if self._places is None:
-                self._places = {r: i for i, r in enumerate(order[0])}
             place = self._places.get(int(rid))
             if place is not None or order[1]:
                 return place

@@ -342,15 +342,12 @@ class EntityBrowser(Widget):
         if not self.loaded_once:
             self.loaded_once = True
             self.post_message(self.Ready(self))
-        self._bindings_follow_cursor()
+        self._refresh_keys()
         self._show_status()
 
-    def _bindings_follow_cursor(self) -> None:
-        """Edit and Delete show while a record is at the cursor (checked only on a change)."""
-        self._refresh_keys()
-
     def _refresh_keys(self) -> None:
-        """Show the keys that work now, when that changed since last time.
+        """Show the keys that work now (Edit and Delete while a record is at the cursor,
+        Clear filters while one is set, …), when that changed since last time.
 
         Textual's footer rebuilds all its keys on every ``refresh_bindings`` (about 8 ms of a
         frame), so it is called only when ``check_action`` answers differently for one of
@@ -560,7 +557,7 @@ class EntityBrowser(Widget):
     @on(RecordTable.RowHighlighted)
     def _highlighted(self, event: RecordTable.RowHighlighted) -> None:
         event.stop()
-        self._bindings_follow_cursor()
+        self._refresh_keys()
         if self.detail_open and event.record is not None:
             self.detail.show(self.entity, event.record)
         self._show_status()
