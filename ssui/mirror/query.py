@@ -128,7 +128,11 @@ def search_plan(text: str) -> SearchPlan:
             unsearchable = True
             continue
         if len(term) < MIN_INDEXED and term.isascii() and term.isalnum():
-            pattern = MARK + term
+            # As many SOHs as make the three characters of one trigram: one SOH before two
+            # letters is a word start too (only a mark's second SOH precedes a letter), and
+            # the index reads one list of rows, not also the long one of MARK + "e" (a
+            # two-letter prefix at a million leads: 1.3 ms instead of 5 to 12).
+            pattern = MARK[len(term) - 1:] + term
         else:
             # Marked as the search text is, except at the term's start: it may start
             # inside a word ("achel").

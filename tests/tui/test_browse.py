@@ -101,6 +101,21 @@ async def test_search_filters_as_you_type_with_honest_counts(
         assert b.count == 0 and b.status_text() == "0 matches · 300 leads"
 
 
+async def test_a_search_longer_than_the_box_scrolls_to_keep_the_cursor_in_view(
+        make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        b = browser(app)
+        typed = "x" * 120 + "end"
+        await pilot.press("slash", *typed)
+        await settle(pilot)
+        box = b.search_input
+        assert b.state.search == typed and box.value == typed
+        assert box.scroll_x > 0  # the start scrolled out; the end and the cursor are shown
+        assert "end" in "".join(s.text for s in box.render_lines(box.region.reset_offset))
+
+
 async def test_escape_in_the_search_box_clears_the_search(make_app: AppMaker) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

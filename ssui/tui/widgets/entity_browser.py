@@ -21,8 +21,9 @@ from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
+from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import var
+from textual.reactive import Reactive, var
 from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import Worker, get_current_worker
@@ -57,6 +58,17 @@ class _Loaded:
     rows: dict[int, list[Record]]
     keep_screen_row: int | None
     grew: int
+
+
+class SearchBox(Input):
+    """The search box: an input one row high whose width the layout gives it.
+
+    Textual's input sets its virtual size on every keystroke, and that size asks for a
+    layout pass of the whole screen (2 to 4 ms of a search keystroke's frame). The box's own
+    size never depends on what is typed, so here the new size only redraws it.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
 class EntityBrowser(Widget):
@@ -225,8 +237,8 @@ class EntityBrowser(Widget):
             with Vertical(id="list"):
                 with Horizontal(id="searchbar", classes="-hidden"):
                     yield Static("/", id="search-prompt")
-                    yield Input(placeholder=f"search {noun} by {searchable}", id="search",
-                                compact=True)
+                    yield SearchBox(placeholder=f"search {noun} by {searchable}", id="search",
+                                    compact=True)
                 yield Static(id="chips", classes="-hidden")
                 yield RecordTable(self.entity, resolver=self.resolver, id="table",
                                   columns=self.prefs.columns.get(self.entity.key))

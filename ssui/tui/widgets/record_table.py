@@ -9,7 +9,7 @@ move repaints two lines.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -74,10 +74,22 @@ class Column:
         return self.field.kind is Kind.BOOL
 
 
-@dataclass(frozen=True, slots=True)
 class _Row:
-    record: Record
-    cells: tuple[str, ...]
+    """A record and its cells' text, formatted when first drawn or measured: a block reads
+    a hundred rows, a screen shows about forty, and a search keystroke reads a new block."""
+
+    __slots__ = ("_cells", "_format", "record")
+
+    def __init__(self, record: Record, format_cells: Callable[[Record], tuple[str, ...]]) -> None:
+        self.record = record
+        self._format = format_cells
+        self._cells: tuple[str, ...] | None = None
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        if self._cells is None:
+            self._cells = self._format(self.record)
+        return self._cells
 
 
 BLOCK = 100
@@ -319,9 +331,12 @@ class RecordTable(ScrollView, can_focus=True):
             self._blocks[start // BLOCK] = [self._row(r) for r in rows[i : i + BLOCK]]
 
     def _row(self, record: Record) -> _Row:
+        return _Row(record, self._cells)
+
+    def _cells(self, record: Record) -> tuple[str, ...]:
         resolve = self.resolver
-        return _Row(record, tuple(cell_text(format_value(c.field, record.get(c.name), resolve))
-                                  for c in self.columns))
+        return tuple(cell_text(format_value(c.field, record.get(c.name), resolve))
+                     for c in self.columns)
 
     def _block(self, number: int) -> list[_Row]:
         block = self._blocks.get(number)
