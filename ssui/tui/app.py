@@ -41,6 +41,7 @@ from ssui.mirror.scheduler import NeedsUser, Stream, user_must_fix
 from ssui.mirror.sync import SyncProgress
 from ssui.session import AccountSession
 from ssui.text import printable
+from ssui.tui.collector import IdleCollector
 from ssui.tui.form.dialogs import UnsavedChanges
 from ssui.tui.form.screen import RecordForm
 from ssui.tui.keys import binding_ids as binding_ids  # the CLI reads it here
@@ -125,6 +126,7 @@ class SsuiApp(App[None]):
         self.transport = transport
         # A session opened here (from the connection screen) is closed here too.
         self._owns_session = False
+        self.collector = IdleCollector()
         self.read_only = read_only
         # The events the last toast announced, for "A" (show them).
         self.latest_events: EventQuery | None = None
@@ -170,6 +172,7 @@ class SsuiApp(App[None]):
         self._open()
 
     async def on_unmount(self) -> None:
+        self.collector.stop()
         if self._owns_session and self.session is not None:
             await self.session.aclose()
 
@@ -274,6 +277,14 @@ class SsuiApp(App[None]):
         # full passes, which would otherwise land on a keystroke (50-100 ms at 100,000 leads).
         gc.collect()
         gc.freeze()
+        if not self.collector.runs_here:
+            self.collector.start()
+            self.set_interval(0.25, self.collector.tick, name="idle collector")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.collector.input_seen()  # full collections wait until input pauses
+        await super().on_event(event)
 
     @on(EntityChanged)
     def _entity_changed(self, event: EntityChanged) -> None:

@@ -38,13 +38,15 @@ from ssui.tui.screens.filter import FilterScreen
 from ssui.tui.screens.main import MainScreen
 from ssui.tui.screens.watch_settings import WatchSettingsScreen
 from ssui.tui.widgets.activity_feed import ActivityFeed
-from ssui.tui.widgets.entity_browser import EntityBrowser
+from ssui.tui.widgets.entity_browser import EntityBrowser, SearchBox
 from ssui.tui.widgets.record_detail import RecordDetail, RelatedList
 from ssui.tui.widgets.record_picker import RecordPicker
 from ssui.tui.widgets.record_table import RecordTable
 
-# Default keys of ours that a text field keeps for editing (backspace deletes there).
-_OUTSIDE_TEXT = frozenset({"ssui.go.back"})
+# Default keys of ours that a text field keeps for editing: backspace deletes there, delete
+# and ctrl+d delete forward and ctrl+a goes to the start in the search box; in the list they
+# go back, delete the record and mark all.
+_OUTSIDE_TEXT = frozenset({"ssui.go.back", "ssui.record.delete", "ssui.mark.all"})
 
 # The remap `ssui keys` and the README show: one that collides with nothing (a test checks).
 EXAMPLE: dict[str, str] = {"ssui.search": "slash,ctrl+s"}
@@ -54,6 +56,7 @@ EXAMPLE: dict[str, str] = {"ssui.search": "slash,ctrl+s"}
 INSIDE: dict[type[DOMNode], tuple[type[DOMNode], ...]] = {
     RecordTable: (EntityBrowser, ActivityFeed),
     RecordDetail: (EntityBrowser,),
+    SearchBox: (EntityBrowser,),
     RelatedList: (RecordDetail,),
     EntityBrowser: (MainScreen,),
     ActivityFeed: (MainScreen,),
