@@ -70,6 +70,12 @@ class StoreRecords(StoreTables):
         with self._lock:
             return int(self._db.execute(f"SELECT count(*) FROM {table(key)}").fetchone()[0])
 
+    def max_id(self, key: str) -> int:
+        """The highest id mirrored (0 when none): how wide an id column must be."""
+        with self._lock:
+            row = self._db.execute(f"SELECT max(id) FROM {table(key)}").fetchone()
+            return int(row[0] or 0)
+
     def _select(self, key: str, where: str, args: tuple[Any, ...],
                 tail: str = "") -> list[dict[str, Any]]:
         e = self._entities[key]

@@ -17,7 +17,7 @@ from ssui.tui.screens.main import MainScreen
 from ssui.tui.widgets.entity_browser import EntityBrowser
 from ssui.tui.widgets.record_picker import RecordPicker
 
-from .helpers import settle
+from .helpers import settle, terminal_output
 
 AppMaker = Callable[..., SsuiApp]
 
@@ -114,6 +114,22 @@ async def test_a_search_longer_than_the_box_scrolls_to_keep_the_cursor_in_view(
         assert b.state.search == typed and box.value == typed
         assert box.scroll_x > 0  # the start scrolled out; the end and the cursor are shown
         assert "end" in "".join(s.text for s in box.render_lines(box.region.reset_offset))
+
+
+async def test_an_id_longer_than_those_of_the_first_rows_is_shown_whole(
+        make_app: AppMaker, store: MirrorStore) -> None:
+    # The first rows' ids have three digits; a lead further down has seven.
+    store.upsert("lead", [{"id": 4_031_977, "firstName": "Zelda", "lastName": "Quorn",
+                           "emailAddress": "zelda@quorn.example"}])
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"quorn", "enter")
+        await settle(pilot)
+        b = browser(app)
+        assert b.count == 1
+        _, text = terminal_output(app)
+        assert "4031977" in text and "403…" not in text
 
 
 async def test_escape_in_the_search_box_clears_the_search(make_app: AppMaker) -> None:

@@ -58,6 +58,7 @@ class _Loaded:
     rows: dict[int, list[Record]]
     keep_screen_row: int | None
     grew: int
+    max_id: int
 
 
 class SearchBox(Input):
@@ -322,7 +323,8 @@ class EntityBrowser(Widget):
         grew = max(0, count - old_count) if old_count is not None else 0
         if timed:  # only reads a person waits on decide whether the next one runs inline
             self._read_seconds = time.perf_counter() - started
-        return _Loaded(version, source, count, total, cursor, rows, screen_row, grew)
+        return _Loaded(version, source, count, total, cursor, rows, screen_row, grew,
+                       self.store.max_id(self.entity.key))
 
     @work(thread=True, exclusive=True, group="browse", exit_on_error=False,
           description="reading the list")
@@ -349,7 +351,8 @@ class EntityBrowser(Widget):
         top = None
         if r.keep_screen_row is not None:
             top = r.cursor - r.keep_screen_row
-        table.load(r.source, count=r.count, cursor=r.cursor, top=top, rows=r.rows)
+        table.load(r.source, count=r.count, cursor=r.cursor, top=top, rows=r.rows,
+                   widest_id=r.max_id)
         table.set_sort(self.state.sort, self.state.descending)
         if not self.loaded_once:
             self.loaded_once = True

@@ -219,6 +219,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._usual: list[int] = []
         # Leading id and name columns that stay in place when the table scrolls sideways.
         self._frozen = 0
+        self._id_digits = 0
         self._view_cache: dict[tuple[int, int], tuple[tuple[int, ...], int]] = {}
         # Ids of the marked records (the browser's set, shared): drawn with a mark.
         self.marks: set[int] = set()
@@ -227,12 +228,17 @@ class RecordTable(ScrollView, can_focus=True):
 
     def load(self, source: RowSource, *, count: int | None = None, cursor: int = 0,
              top: int | None = None, rows: Mapping[int, Sequence[Record]] | None = None,
-             announce: bool = True) -> None:
+             announce: bool = True, widest_id: int | None = None) -> None:
         """Show ``source``: its ``count`` if known, the cursor on row ``cursor``.
 
         ``rows`` maps offsets to rows already read (a worker's prefetch), so the first paint
         needs no query. ``top`` keeps the cursor at the same place on screen after a refresh.
+        ``widest_id``: the highest id there is; the id column is wide enough for it whole
+        (the first rows' ids may be shorter than the last ones').
         """
+        if widest_id is not None and len(str(widest_id)) != self._id_digits:
+            self._id_digits = len(str(widest_id))
+            self._laid_out_for = -1
         self.source = source
         self.row_count = source.count() if count is None else count
         self._blocks.clear()
@@ -241,6 +247,7 @@ class RecordTable(ScrollView, can_focus=True):
             self._install(offset, chunk)
         if self._need is None and self._blocks:
             self._measure()
+        if self._laid_out_for == -1:
             self._layout_columns()
         self._set_virtual_size(Size(self._total_width(), self.row_count + 1))
         self.cursor_row = max(0, min(cursor, self.row_count - 1))
@@ -429,6 +436,8 @@ class RecordTable(ScrollView, can_focus=True):
                 want = max(3, self._need[i], min(len(f.label), 8))
                 if f.kind not in GROWS and f.kind is not Kind.ENUM:
                     want = max(want, min(column_width(f), len(f.label) + 1))
+            if f.name == "id":
+                want = max(want, self._id_digits)
             want = min(want, MAX_GROW)
             if f.kind is Kind.ENUM and self._need is not None:
                 floor = max(3, self._usual[i], min(len(f.label), 6))
