@@ -26,7 +26,7 @@ def collector(clock: Clock, runs: list[int]) -> IdleCollector:
 
 
 def test_a_due_collection_waits_while_keys_keep_coming_then_runs_in_the_pause() -> None:
-    clock, runs = Clock(), []
+    clock, runs = Clock(), list[int]()
     c = collector(clock, runs)
     assert not c.tick(pending=9)  # not due yet, however idle
     c.input_seen()
@@ -37,7 +37,7 @@ def test_a_due_collection_waits_while_keys_keep_coming_then_runs_in_the_pause() 
 
 
 def test_under_sustained_input_an_overdue_collection_runs_anyway() -> None:
-    clock, runs = Clock(), []
+    clock, runs = Clock(), list[int]()
     c = collector(clock, runs)
     c.input_seen()
     assert not c.tick(pending=99)
