@@ -78,8 +78,10 @@ class SsuiApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="ssui.quit"),
-        Binding("f1,question_mark", "toggle_keys", "Keys", id="ssui.keys"),
+        Binding("q", "quit", "Quit", id="ssui.quit",
+                tooltip="Leave ssui (the mirror stays for next time)"),
+        Binding("f1,question_mark", "toggle_keys", "Keys", id="ssui.keys",
+                tooltip="Show or hide every key that works here"),
         # ctrl+p: Textual's usual key, which it adds only when no binding opens the palette;
         # no text field uses it, so it opens the palette from one too.
         Binding("colon,ctrl+p", "command_palette", "Commands", id="ssui.commands",
@@ -284,7 +286,34 @@ class SsuiApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self.collector.input_seen()  # full collections wait until input pauses
+            if (isinstance(event, events.Key) and not event.is_forwarded
+                    and self._tab_moves_focus(event.key)):
+                return
         await super().on_event(event)
+
+    def _tab_moves_focus(self, key: str) -> bool:
+        """Move the focus on Tab out of a text box at once, as the key arrives; True if so.
+
+        Textual hands each key to the focused widget's queue and moves the focus only when
+        that widget has passed Tab on, so keys typed right after it (a fast "40⇥90", a paste,
+        a busy machine) went into the box the focus was leaving ("4090" in a range's "from").
+        Only where Tab would move the focus anyway: the screen's own Tab binding answers it,
+        and the box does not read keys itself.
+        """
+        focused = self.focused
+        if key not in ("tab", "shift+tab") or not isinstance(focused, Input):
+            return False
+        if type(focused)._on_key is not Input._on_key:
+            return False  # a box that reads its keys itself (Tab completes a method's name)
+        found = self.screen.active_bindings.get(key)
+        if found is None or found.node is not self.screen or found.binding.action not in (
+                "app.focus_next", "app.focus_previous"):
+            return False
+        if key == "tab":
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
+        return True
 
     @on(EntityChanged)
     def _entity_changed(self, event: EntityChanged) -> None:

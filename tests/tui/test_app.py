@@ -130,6 +130,19 @@ async def test_the_palette_names_each_command_once(make_app: AppMaker) -> None:
         assert len(titles) == len(set(titles)), sorted(titles)
 
 
+async def test_each_palette_command_says_what_it_does_not_only_its_name(
+        make_app: AppMaker) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        for screen_keys in ((), ("5",)):  # the lead list, then the Activity feed
+            await pilot.press(*screen_keys)
+            await settle(pilot)
+            for c in app.get_system_commands(app.screen):
+                said = str(c.help).split(" · key ")[0]
+                assert said.strip().lower() != c.title.strip().lower(), c.title
+
+
 async def test_closing_the_detail_from_inside_it_gives_the_keys_back_to_the_list(
         make_app: AppMaker) -> None:
     app = make_app()

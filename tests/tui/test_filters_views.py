@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input, Select, Static
 
 from ssui.config import WatchPrefs
@@ -340,3 +341,20 @@ async def test_with_the_detail_open_email_and_updated_stay_whole(make_app: AppMa
         assert header.lstrip().startswith("ID  First") and "Updated" in header
         shown = cells(b, table.cursor_row)
         assert len(shown["updateTimestamp"]) == 16
+
+
+async def test_a_range_typed_in_one_burst_lands_in_both_of_its_boxes(
+        make_app: AppMaker) -> None:
+    # "40", Tab, "90" typed faster than the app draws (a fast typist, a paste, a busy
+    # machine): the keys after Tab go to the box Tab moved to, not the one it left.
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_filters(pilot, app)
+        screen.query_one("#from-leadScore", Input).focus()
+        await pilot.pause()
+        for key in ("4", "0", "tab", "9", "0"):
+            app.post_message(events.Key(key, None if key == "tab" else key))
+        await settle(pilot)
+        assert screen.query_one("#from-leadScore", Input).value == "40"
+        assert screen.query_one("#to-leadScore", Input).value == "90"
+        assert app.focused is screen.query_one("#to-leadScore", Input)

@@ -90,7 +90,7 @@ class FilterScreen(ModalScreen[Filters | None]):
             yield Input(typed[0] if typed else "", placeholder=f"from ({hint})", compact=True,
                         id=f"from-{f.name}")
             yield Label("to", classes="range-to")
-            yield Input(typed[1] if len(typed) > 1 else "", placeholder=f"to ({hint})",
+            yield Input(typed[1] if len(typed) > 1 else "", placeholder=f"({hint})",
                         compact=True, id=f"to-{f.name}")
         else:
             value = " ".join(active.filters[0].value) if active else ""

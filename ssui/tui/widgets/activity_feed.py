@@ -36,14 +36,20 @@ class ActivityFeed(Widget):
     DEFAULT_CSS = list_view_css(__file__, "ActivityFeed")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="ssui.activity.search"),
-        Binding("f", "filter", "Filter", id="ssui.activity.filter"),
-        Binding("F", "clear_filters", "Clear filters", id="ssui.activity.filter.clear"),
-        Binding("p", "pause", "Pause", id="ssui.activity.pause"),
+        Binding("slash", "search", "Search", id="ssui.activity.search",
+                tooltip="Find events as you type, by what happened or to whom"),
+        Binding("f", "filter", "Filter", id="ssui.activity.filter",
+                tooltip="Only some kinds of event, or those of one owner's records"),
+        Binding("F", "clear_filters", "Clear filters", id="ssui.activity.filter.clear",
+                tooltip="Drop every filter of the feed (the search stays)"),
+        Binding("p", "pause", "Pause", id="ssui.activity.pause",
+                tooltip="Hold the feed still while you read; p again shows what came meanwhile"),
         Binding("w", "app.watch_settings", "Watch settings", id="ssui.activity.settings",
                 tooltip="Which watches run and toast, whose new records, how much quota"),
-        Binding("r", "refresh", "Refresh now", show=False, id="ssui.activity.refresh"),
-        Binding("escape", "back", "Back", show=False, id="ssui.activity.back"),
+        Binding("r", "refresh", "Refresh now", show=False, id="ssui.activity.refresh",
+                tooltip="Fetch new activity from SharpSpring now"),
+        Binding("escape", "back", "Back", show=False, id="ssui.activity.back",
+                tooltip="Clear the search"),
     ]
 
     class OpenRecord(Message):
