@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .query import Query, fold, search_plan
 from .schema import from_sql, quote, table, to_sql
 from .tables import FOLD_SQL, TRIGRAMS, StoreTables, search_table, trigram_table
+
+# A window read off the sort column's index (``_walk_sort_index``) may take four of SQLite's
+# steps per match: sorting the matches takes about nine, each cheaper than a walk's (which
+# reads a row by its index entry); the walk is tried only when it should end sooner, at
+# about five steps for each row walked.
+WALK_STEPS_PER_MATCH = 4
+WALK_STEPS_PER_ROW = 5
+WALK_CHECK_EVERY = 1000
 
 
 class StoreRecords(StoreTables):
@@ -77,13 +86,14 @@ class StoreRecords(StoreTables):
             return int(row[0] or 0)
 
     def _select(self, key: str, where: str, args: tuple[Any, ...],
-                tail: str = "") -> list[dict[str, Any]]:
+                tail: str = "", source: str | None = None) -> list[dict[str, Any]]:
         e = self._entities[key]
         names = e.field_names
         conv = [from_sql(f) for f in e.fields]
         cols = ", ".join(quote(n) for n in names)
         with self._lock:
-            rows = self._db.execute(f"SELECT {cols} FROM {table(key)} {where} {tail}", args)
+            rows = self._db.execute(
+                f"SELECT {cols} FROM {source or table(key)} {where} {tail}", args)
             return [{n: c(v) for n, c, v in zip(names, conv, row, strict=True)} for row in rows]
 
     # -- queries for the app ---------------------------------------------------------------
@@ -156,8 +166,13 @@ class StoreRecords(StoreTables):
         sql = f"SELECT id FROM {search_table(q.entity)} WHERE {' AND '.join(checks)}"
         return sql, [("%" + _like_escape(p) + "%" if p.isascii() else p) for p in patterns]
 
-    def page(self, q: Query) -> list[dict[str, Any]]:
-        """The rows of one window of a query, in the query's order."""
+    def page(self, q: Query, matches: int | None = None) -> list[dict[str, Any]]:
+        """The rows of one window of a query, in the query's order.
+
+        ``matches``: how many rows the query has, when the caller knows (a table counts its
+        rows first); a filtered window sorted by an indexed column may then be read off
+        that column's index (see ``_walk_sort_index``).
+        """
         e = self._entities[q.entity]
         direction = "DESC" if q.descending else "ASC"
         found = None if q.filters or (q.sort and e.has_field(q.sort)) else self._search_ids(q)
@@ -170,8 +185,54 @@ class StoreRecords(StoreTables):
             return self._select(q.entity, f"WHERE id IN ({window})", tuple(found[1]),
                                 f"ORDER BY id {direction}")
         where, args = self._where(q)
-        return self._select(q.entity, where, tuple(args),
-                            f"{self._order(q)} LIMIT {int(q.limit)} OFFSET {int(q.offset)}")
+        tail = f"{self._order(q)} LIMIT {int(q.limit)} OFFSET {int(q.offset)}"
+        if matches is not None:
+            walked = self._walk_sort_index(q, matches, where, tuple(args), tail)
+            if walked is not None:
+                return walked
+        return self._select(q.entity, where, tuple(args), tail)
+
+    def _walk_sort_index(self, q: Query, matches: int, where: str, args: tuple[Any, ...],
+                         tail: str) -> list[dict[str, Any]] | None:
+        """A filtered window read by walking the sort column's index in order, keeping the
+        rows that match, until the window is full; None when that does not pay.
+
+        Without statistics SQLite reads every match through a filter's index and sorts
+        them all for one window: "Status is open" sorted by last name at 100,000 leads
+        sorts 16,667 rows (7 ms), "Score 40 to 90" by Updated 51,000 (35 ms). When the
+        matches are a good share of the rows, the walk meets a window's hundred after a few
+        hundred rows (0.1 to 0.5 ms). When they are few, or lie late in the sort order, the
+        walk would be long: it gives up after about as long as sorting the matches takes
+        (counted in SQLite's own steps), and the sort runs instead.
+        """
+        e = self._entities[q.entity]
+        if not (q.filters and q.sort and not q.search and matches > 0):
+            return None
+        if any(f.field == q.sort for f in q.filters):
+            return None  # the sort column's own index already serves both
+        index = next((name for name, col in self._indexes(e) if col == q.sort), None)
+        if index is None:
+            return None
+        total = self.count_all(q.entity)
+        budget = WALK_STEPS_PER_MATCH * matches
+        if (q.offset + q.limit) * total / matches * WALK_STEPS_PER_ROW > budget:
+            return None  # expected to give up
+        steps = 0
+
+        def over_budget() -> bool:
+            nonlocal steps
+            steps += WALK_CHECK_EVERY
+            return steps > budget
+
+        with self._lock:
+            self._db.set_progress_handler(over_budget, WALK_CHECK_EVERY)
+            try:
+                return self._select(q.entity, where, args, tail,
+                                    source=f"{table(q.entity)} INDEXED BY {quote(index)}")
+            except sqlite3.OperationalError:
+                return None  # gave up, or the index is being rebuilt (a bulk load)
+            finally:
+                self._db.set_progress_handler(None, 0)
 
     def ordered_ids(self, q: Query, cap: int) -> tuple[list[int], bool]:
         """The ids of a query's first ``cap`` rows in its order (``page``'s), and whether

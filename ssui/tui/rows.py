@@ -37,11 +37,15 @@ class MirrorRows:
     def _places(self) -> dict[int, int]:
         return {r: i for i, r in enumerate(self._ordered[0] if self._ordered else ())}
 
-    def count(self) -> int:
+    @cached_property
+    def _count(self) -> int:
         order = self._ordered
         if order is not None and order[1]:
             return len(order[0])
         return self.store.count(self.query)
+
+    def count(self) -> int:
+        return self._count
 
     def rows(self, offset: int, limit: int) -> list[dict[str, Any]]:
         order = self._ordered
@@ -50,7 +54,8 @@ class MirrorRows:
             found = self.store.get_many(self.query.entity, ids)
             if len(found) == len(ids):
                 return [found[i] for i in ids]
-        return self.store.page(replace(self.query, offset=offset, limit=limit))
+        return self.store.page(replace(self.query, offset=offset, limit=limit),
+                               matches=self._count)
 
     def index_of(self, record: dict[str, Any]) -> int | None:
         """Where ``record`` now sits in this query's order, or None if it no longer matches.

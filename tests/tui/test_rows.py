@@ -11,6 +11,7 @@ from ssui.mirror import Filter, MirrorStore, Query
 from ssui.tui.browse_state import email_list
 from ssui.tui.names import NameResolver
 from ssui.tui.rows import MirrorRows
+from ssui.tui.sample import SampleSize, sample_store
 
 
 @pytest.mark.parametrize("sort", [None, "lastName", "leadScore", "updateTimestamp", "ownerID",
@@ -111,3 +112,51 @@ def test_a_view_is_read_in_order_once_only_where_its_count_and_page_read_every_r
     assert not store.reads_twice(Query("lead", filters=several))
     assert not store.reads_twice(Query("lead", filters=several[:1], sort="lastName"))
     assert not store.reads_twice(Query("lead", search="ada", sort="lastName"))
+
+
+@pytest.fixture(scope="module")
+def big() -> MirrorStore:
+    return sample_store(SampleSize(leads=6000, events_per_lead=0, events_for_leads=0))
+
+
+BROAD = [
+    (Filter("leadScore", ">=", 40), Filter("leadScore", "<=", 90)),  # half the leads
+    (Filter("leadStatus", "=", "open"),),
+    (Filter("leadStatus", "=", "open"), Filter("ownerID", "=", 2)),
+    (Filter("active", "=", False),),  # few
+    (Filter("city", "=", "no such city"),),  # none
+]
+
+
+@pytest.mark.parametrize("filters", BROAD)
+@pytest.mark.parametrize("sort", ["lastName", "updateTimestamp", "companyName", "leadScore",
+                                  "createTimestamp"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_window_read_off_the_sort_index_is_the_window_sorting_gives(
+        big: MirrorStore, filters: tuple[Filter, ...], sort: str, descending: bool) -> None:
+    query = Query("lead", filters=filters, sort=sort, descending=descending)
+    matches = big.count(query)
+    for offset in (0, 100, 1000, max(0, matches - 50)):
+        window = replace(query, offset=offset, limit=100)
+        assert big.page(window, matches=matches) == big.page(window), offset
+
+
+def test_a_broad_filter_sorted_by_an_indexed_column_walks_its_index(
+        big: MirrorStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    sources: list[str | None] = []
+    select = big._select
+
+    def spy(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        sources.append(kwargs.get("source"))
+        return select(*args, **kwargs)
+
+    monkeypatch.setattr(big, "_select", spy)
+    half = Query("lead", filters=BROAD[0], sort="updateTimestamp", limit=100)
+    rows = MirrorRows(big, half)
+    rows.count()
+    rows.rows(0, 100)
+    assert sources == ['"e_lead" INDEXED BY "ix_lead_updateTimestamp"']  # no sort of 3,000
+    # Deep in the list the walk would be long: the matches are sorted instead.
+    sources.clear()
+    rows.rows(rows.count() - 100, 100)
+    assert sources == [None]
