@@ -66,6 +66,11 @@ def trigram_table(key: str) -> str:
     return quote(f"search_{key}_trigrams")
 
 
+# Indexed beside the columns a list shows by default: "newest first" is a sort people reach
+# for whether or not Created is shown (unindexed, it sorted a million leads in 1.9 s).
+SORTED_OFTEN = frozenset({"createTimestamp"})
+
+
 def schema_fingerprint() -> str:
     """A digest of every mirrored entity's fields and kinds, plus the storage format."""
     parts = [str(STORE_FORMAT), "trigrams" if TRIGRAMS else "scan"]
@@ -278,7 +283,8 @@ class StoreTables:
     def _indexes(e: Entity) -> list[tuple[str, str]]:
         """(name, column) of the indexes that keep sorting and filtering fast."""
         return [(f"ix_{e.key}_{f.name}", f.name) for f in e.fields
-                if f.name != "id" and (f.name in e.columns or f.searchable)]
+                if f.name != "id" and (f.name in e.columns or f.searchable
+                                       or f.name in SORTED_OFTEN)]
 
     def _ensure_indexes(self, e: Entity) -> None:
         for name, col in self._indexes(e):
