@@ -38,10 +38,11 @@ from ssui.tui.screens.filter import FilterScreen
 from ssui.tui.screens.main import MainScreen
 from ssui.tui.screens.watch_settings import WatchSettingsScreen
 from ssui.tui.widgets.activity_feed import ActivityFeed
-from ssui.tui.widgets.entity_browser import EntityBrowser, SearchBox
+from ssui.tui.widgets.entity_browser import EntityBrowser
 from ssui.tui.widgets.record_detail import RecordDetail, RelatedList
 from ssui.tui.widgets.record_picker import RecordPicker
 from ssui.tui.widgets.record_table import RecordTable
+from ssui.tui.widgets.search_box import SearchBox
 
 # Default keys of ours that a text field keeps for editing: backspace deletes there, delete
 # and ctrl+d delete forward and ctrl+a goes to the start in the search box; in the list they
@@ -56,7 +57,7 @@ EXAMPLE: dict[str, str] = {"ssui.search": "slash,ctrl+s"}
 INSIDE: dict[type[DOMNode], tuple[type[DOMNode], ...]] = {
     RecordTable: (EntityBrowser, ActivityFeed),
     RecordDetail: (EntityBrowser,),
-    SearchBox: (EntityBrowser,),
+    SearchBox: (EntityBrowser, ActivityFeed),
     RelatedList: (RecordDetail,),
     EntityBrowser: (MainScreen,),
     ActivityFeed: (MainScreen,),

@@ -28,6 +28,7 @@ from ssui.tui.messages import SyncNow, TaskFailed
 from ssui.tui.names import NameResolver
 from ssui.tui.widgets.css import list_view_css
 from ssui.tui.widgets.record_table import BLOCK, RecordTable
+from ssui.tui.widgets.search_box import SearchBox
 
 
 class ActivityFeed(Widget):
@@ -88,8 +89,8 @@ class ActivityFeed(Widget):
         with Vertical(id="feed"):
             with Horizontal(id="searchbar", classes="-hidden"):
                 yield Static("/", id="search-prompt")
-                yield Input(placeholder="search events by what or who", id="search",
-                            compact=True)
+                yield SearchBox(placeholder="search events by what or who", id="search",
+                                compact=True)
             yield Static(id="chips", classes="-hidden")
             yield RecordTable(ACTIVITY, resolver=self.resolver, id="table")
             with Horizontal(id="statusbar"):

@@ -21,9 +21,8 @@ from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import Reactive, var
+from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import Worker, get_current_worker
@@ -43,6 +42,7 @@ from ssui.tui.rows import MirrorRows
 from ssui.tui.widgets.css import list_view_css
 from ssui.tui.widgets.record_detail import RecordDetail
 from ssui.tui.widgets.record_table import BLOCK, Record, RecordTable
+from ssui.tui.widgets.search_box import SearchBox
 
 # A read the user waits on runs inline while the last read took less than this (seconds).
 INLINE_BUDGET = 0.045
@@ -59,17 +59,6 @@ class _Loaded:
     keep_screen_row: int | None
     grew: int
     max_id: int
-
-
-class SearchBox(Input):
-    """The search box: an input one row high whose width the layout gives it.
-
-    Textual's input sets its virtual size on every keystroke, and that size asks for a
-    layout pass of the whole screen (2 to 4 ms of a search keystroke's frame). The box's own
-    size never depends on what is typed, so here the new size only redraws it.
-    """
-
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
 
 class EntityBrowser(Widget):
