@@ -286,6 +286,11 @@ class StoreTables:
                 if f.name != "id" and (f.name in e.columns or f.searchable
                                        or f.name in SORTED_OFTEN)]
 
+    def sorts_by_index(self, key: str, column: str) -> bool:
+        """True when a list sorted by ``column`` is read off an index; else SQLite sorts
+        every row for it."""
+        return column == "id" or any(col == column for _, col in self._indexes(self._entities[key]))
+
     def _ensure_indexes(self, e: Entity) -> None:
         for name, col in self._indexes(e):
             self._db.execute(

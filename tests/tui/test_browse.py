@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from textual.widgets import Input, Select, TabbedContent
 
 from ssui.mirror import Filter, MirrorStore, Query
 from ssui.tui.app import SsuiApp
+from ssui.tui.rows import MirrorRows
 from ssui.tui.screens.filter import FilterScreen
 from ssui.tui.screens.main import MainScreen
 from ssui.tui.widgets.entity_browser import EntityBrowser
@@ -25,6 +27,13 @@ AppMaker = Callable[..., SsuiApp]
 def browser(app: SsuiApp, key: str = "lead") -> EntityBrowser:
     assert isinstance(app.screen, MainScreen)
     return app.screen.browser(key)
+
+
+def shown_sort(b: EntityBrowser) -> str | None:
+    """The sort of the rows the table holds now."""
+    source = b.table.source
+    assert isinstance(source, MirrorRows)
+    return source.query.sort
 
 
 def ids(b: EntityBrowser, n: int = 5) -> list[int]:
@@ -130,6 +139,27 @@ async def test_an_id_longer_than_those_of_the_first_rows_is_shown_whole(
         assert b.count == 1
         _, text = terminal_output(app)
         assert "4031977" in text and "403…" not in text
+
+
+async def test_a_long_list_sorted_by_a_column_with_no_index_is_read_off_the_keystroke(
+        make_app: AppMaker, store: MirrorStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    # SQLite sorts every row for such a sort (150 ms at a million leads): the screen keeps
+    # answering meanwhile and the rows follow; an indexed sort is shown on the keystroke.
+    monkeypatch.setattr("ssui.tui.widgets.entity_browser.SLOW_SORT_ROWS", 100)
+    assert not store.sorts_by_index("lead", "leadScoreWeighted")
+    assert store.sorts_by_index("lead", "lastName")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        b = browser(app)
+        b.apply(replace(b.state, sort="lastName"))
+        assert shown_sort(b) == "lastName"  # read on the spot
+        b.apply(replace(b.state, sort="leadScoreWeighted"))
+        assert shown_sort(b) == "lastName"  # still the old rows: a worker reads
+        await settle(pilot)
+        by_weighted = [r["id"] for r in store.page(Query("lead", sort="leadScoreWeighted",
+                                                         limit=5))]
+        assert shown_sort(b) == "leadScoreWeighted" and ids(b) == by_weighted
 
 
 async def test_escape_in_the_search_box_clears_the_search(make_app: AppMaker) -> None:

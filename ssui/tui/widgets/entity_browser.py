@@ -46,6 +46,10 @@ from ssui.tui.widgets.search_box import SearchBox
 
 # A read the user waits on runs inline while the last read took less than this (seconds).
 INLINE_BUDGET = 0.045
+# A list at least this long sorted by a column with no index is read in the worker even then:
+# SQLite sorts every row (a million leads by Weighted score: 150 ms), which would freeze the
+# screen for that long on the keystroke that asked for it.
+SLOW_SORT_ROWS = 250_000
 
 
 @dataclass(frozen=True)
@@ -281,7 +285,8 @@ class EntityBrowser(Widget):
         Reads run in a worker. A read the user is waiting on (a search keystroke, a sort) runs
         at once on this thread while the last such read took under ``INLINE_BUDGET``: its
         rows then reach the screen in the same frame as the keystroke instead of a frame or
-        two later. A slower mirror (a bigger account, a busy disk) goes back to the worker.
+        two later. A slower mirror (a bigger account, a busy disk) goes back to the worker,
+        and so does a long list sorted by a column with no index (``SLOW_SORT_ROWS``).
         """
         self._version += 1
         query = self.state.query(self.entity.key)
@@ -291,7 +296,10 @@ class EntityBrowser(Widget):
         args = (self._version, MirrorRows(self.store, query), keep, cursor, screen_row,
                 # Until the first read lands there is no count to be new against.
                 self.count if announce and self.loaded_once else None, interactive)
-        if interactive and self.loaded_once and self._read_seconds < INLINE_BUDGET:
+        slow_sort = bool(query.sort) and self.total >= SLOW_SORT_ROWS and not (
+            self.store.sorts_by_index(query.entity, str(query.sort)))
+        if (interactive and self.loaded_once and self._read_seconds < INLINE_BUDGET
+                and not slow_sort):
             try:
                 result = self._read(*args)
             except Exception as exc:  # the same path a failed worker takes
