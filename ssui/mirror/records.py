@@ -205,12 +205,11 @@ class StoreRecords(StoreTables):
         walk would be long: it gives up after about as long as sorting the matches takes
         (counted in SQLite's own steps), and the sort runs instead.
         """
-        e = self._entities[q.entity]
         if not (q.filters and q.sort and not q.search and matches > 0):
             return None
         if any(f.field == q.sort for f in q.filters):
             return None  # the sort column's own index already serves both
-        index = next((name for name, col in self._indexes(e) if col == q.sort), None)
+        index = self.sort_index(q.entity, q.sort)
         if index is None:
             return None
         total = self.count_all(q.entity)

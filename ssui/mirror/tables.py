@@ -286,10 +286,15 @@ class StoreTables:
                 if f.name != "id" and (f.name in e.columns or f.searchable
                                        or f.name in SORTED_OFTEN)]
 
+    def sort_index(self, key: str, column: str) -> str | None:
+        """The name of the index a list sorted by ``column`` is read off, if it has one."""
+        return next((name for name, col in self._indexes(self._entities[key])
+                     if col == column), None)
+
     def sorts_by_index(self, key: str, column: str) -> bool:
         """True when a list sorted by ``column`` is read off an index; else SQLite sorts
         every row for it."""
-        return column == "id" or any(col == column for _, col in self._indexes(self._entities[key]))
+        return column == "id" or self.sort_index(key, column) is not None
 
     def _ensure_indexes(self, e: Entity) -> None:
         for name, col in self._indexes(e):

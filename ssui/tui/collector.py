@@ -43,7 +43,6 @@ class IdleCollector:
         """Take the full collections over from the interpreter."""
         if self._saved is None:
             self._saved = gc.get_threshold()
-            self.due = self._saved[2] or 10
             gc.set_threshold(self._saved[0], self._saved[1], NEVER)
 
     @property
